@@ -1,0 +1,85 @@
+"""The command line: thin wrappers over the library (see `alertdata --help`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="alertdata")
+def main() -> None:
+    """Turn conflict-analysis alerts (text, Markdown, saved HTML) into a
+    validated open dataset: Parquet, CSV, DuckDB, a Frictionless data
+    package, a codebook and checksums."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "-o", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Release folder to (re)place; the previous release stays intact until the "
+                   "new one is complete and valid.")
+@click.option("--strict", is_flag=True,
+              help="Fail, publishing nothing, if any input is rejected.")
+def build(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
+    """Build the dataset from INPUTS (files or folders; default: seeds/).
+
+    Every input ends up either as alerts or as a row of the `rejects` table
+    with its reason. Exits 0 when a release was published, 1 when nothing
+    could be published (the previous release is then untouched)."""
+    from .pipeline import BuildError, build as run_build
+
+    try:
+        report = run_build(list(inputs) or [Path("seeds")], out, strict=strict)
+    except BuildError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def inspect(file: Path) -> None:
+    """Show how one alert FILE is read: header fields, stories, sections and
+    points with headings and spans, or why the file is rejected."""
+    from .pipeline import inspect_file
+    from .tables import Rejected
+
+    seg, result = inspect_file(file)
+    if isinstance(result, Rejected):
+        click.echo(f"{file}: rejected at stage '{result.stage}': {result.reason}")
+        raise SystemExit(1)
+    h = seg.header
+    click.echo(f"file:        {file} ({seg.document.source_format}, {seg.document.encoding})")
+    click.echo(f"document:    {result.document_id}")
+    for name in ("series", "series_as_printed", "issue_number", "issue_number_end", "volume",
+                 "volume_issue", "published_on"):
+        click.echo(f"{name + ':':<13}{getattr(h, name)}")
+    click.echo(f"issue title: {seg.issue_title}")
+    click.echo(f"byline:      {', '.join(seg.authors) or '-'}")
+    for w in result.warnings:
+        click.echo(f"warning:     {w}")
+    alerts = result.rows["alerts"]
+    for story, row in zip(seg.stories, alerts):
+        click.echo(f"\nstory {story.story_index}: {story.title or '(no title)'}")
+        click.echo(f"  alert_id {row['alert_id']}, country {row['country_iso3'] or '-'}, "
+                   f"{story.n_words} words, authors: {', '.join(story.authors) or '-'}")
+        for k, s in enumerate(story.sections, 1):
+            point = f" {s.point_index}" if s.point_index else ""
+            heading = f" [{s.heading}]" if s.heading else ""
+            text = " ".join(story.body[s.char_start:s.char_end].split())
+            click.echo(f"  {k:>2}. {s.section}{point}{heading} ({s.char_start}-{s.char_end}) "
+                       f"{text[:70]}{'…' if len(text) > 70 else ''}")
+
+
+@main.command()
+@click.argument("folder", default="schemas", type=click.Path(file_okay=False, path_type=Path))
+def schemas(folder: Path) -> None:
+    """Write the published Table Schemas (one JSON file per table) to FOLDER
+    (default: schemas/), generated from the pandera models."""
+    from .export import write_schemas
+
+    for path in write_schemas(folder):
+        click.echo(path)

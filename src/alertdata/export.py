@@ -1,0 +1,320 @@
+"""Export: validated tables -> a release folder (Parquet, CSV, DuckDB, data
+package, codebook, checksums), published atomically.
+
+Everything is written into a staging folder beside the target and swapped
+in only when complete, so a failed or killed build leaves the previous
+release as it was. Parquet and CSV bytes depend only on the data.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .schemas import TABLES, TableSpec, logical_type
+
+ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "date": pa.date32(), "float": pa.float64(),
+               "list[str]": pa.list_(pa.string())}
+DUCKDB_TYPES = {"str": "VARCHAR", "int": "BIGINT", "date": "DATE", "float": "DOUBLE",
+                "list[str]": "VARCHAR[]"}
+FRICTIONLESS_TYPES = {"str": "string", "int": "integer", "date": "date", "float": "number",
+                      "list[str]": "string"}
+LIST_SEPARATOR = "; "
+DB_NAME = "alertdata.duckdb"
+MARKERS = ("SHA256SUMS", "datapackage.json")   # what makes a folder a release
+
+
+class PublishError(Exception):
+    """The release cannot be written where asked."""
+
+
+def column_types(spec: TableSpec) -> dict[str, str]:
+    return {name: logical_type(col.dtype) for name, col in spec.model.to_schema().columns.items()}
+
+
+# ---------------------------------------------------------------- Parquet / CSV
+
+def arrow_table(spec: TableSpec, df: pd.DataFrame) -> pa.Table:
+    """A table with the published Arrow types and no pandas metadata (which
+    makes list columns unreadable for some pandas versions)."""
+    schema = pa.schema([pa.field(name, ARROW_TYPES[t], nullable=True)
+                        for name, t in column_types(spec).items()])
+    arrays = [pa.array(df[name].tolist() if len(df) else [], type=schema.field(name).type,
+                       from_pandas=True)
+              for name in schema.names]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd", write_statistics=True)
+
+
+def _csv_value(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "list[str]":
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    if kind == "float":
+        return repr(float(value))
+    return value.isoformat() if kind == "date" else str(value)
+
+
+def write_csv(spec: TableSpec, table: pa.Table, path: Path) -> None:
+    """RFC 4180 CSV: UTF-8, header row, CRLF, quotes only where needed;
+    nulls empty, list items joined by '; ', dates ISO 8601."""
+    kinds = column_types(spec)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(table.column_names)
+        for row in table.to_pylist():
+            writer.writerow([_csv_value(row[c], kinds[c]) for c in table.column_names])
+
+
+# ---------------------------------------------------------------- DuckDB
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def duckdb_ddl(spec: TableSpec) -> str:
+    """CREATE TABLE with NOT NULL, PRIMARY KEY and FOREIGN KEY constraints.
+    A foreign key into the table itself is left to `validate` (DuckDB does
+    not enforce self-references)."""
+    schema = spec.model.to_schema()
+    cols = [f"  {name} {DUCKDB_TYPES[logical_type(col.dtype)]}{'' if col.nullable else ' NOT NULL'}"
+            for name, col in schema.columns.items()]
+    if spec.primary_key:
+        cols.append(f"  PRIMARY KEY ({', '.join(spec.primary_key)})")
+    for fk_cols, ref_table, ref_cols in spec.foreign_keys:
+        if ref_table != spec.name:
+            cols.append(f"  FOREIGN KEY ({', '.join(fk_cols)}) REFERENCES {ref_table} "
+                        f"({', '.join(ref_cols)})")
+    return f"CREATE TABLE {spec.name} (\n" + ",\n".join(cols) + "\n)"
+
+
+def write_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
+    """Every table with its constraints and comments, in a storage format
+    DuckDB 1.x clients (R, older Python) can open."""
+    import duckdb
+
+    con = duckdb.connect(str(path), config={"storage_compatibility_version": "v1.0.0"})
+    try:
+        for spec in TABLES:
+            con.execute(duckdb_ddl(spec))
+            con.execute(f"COMMENT ON TABLE {spec.name} IS {_sql_str(spec.description)}")
+            for name, col in spec.model.to_schema().columns.items():
+                con.execute(f"COMMENT ON COLUMN {spec.name}.{name} IS {_sql_str(col.description or '')}")
+            source = arrow_tables[spec.name]
+            if source.num_rows:
+                con.register("incoming", source)
+                con.execute(f"INSERT INTO {spec.name} SELECT * FROM incoming")
+                con.unregister("incoming")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- metadata
+
+def table_schema(spec: TableSpec) -> dict:
+    """Frictionless Table Schema of the table's CSV file."""
+    fields = []
+    for name, col in spec.model.to_schema().columns.items():
+        kind = logical_type(col.dtype)
+        field = {"name": name, "type": FRICTIONLESS_TYPES[kind], "description": col.description}
+        if kind == "list[str]":
+            field["description"] += " (a list: items joined by '; ' in CSV, an Arrow list in Parquet)"
+        constraints: dict = {}
+        if not col.nullable and kind != "list[str]":   # an empty list is an empty CSV cell
+            constraints["required"] = True
+        if col.unique:
+            constraints["unique"] = True
+        for check in col.checks:
+            stats = check.statistics
+            if check.name == "isin":
+                constraints["enum"] = list(stats["allowed_values"])
+            elif check.name == "str_matches":
+                constraints["pattern"] = str(getattr(stats["pattern"], "pattern", stats["pattern"])).strip("^$")
+            elif check.name == "greater_than_or_equal_to":
+                constraints["minimum"] = stats["min_value"]
+            elif check.name == "in_range":
+                constraints["minimum"], constraints["maximum"] = stats["min_value"], stats["max_value"]
+            elif check.name == "str_length" and stats.get("min_value"):
+                constraints["minLength"] = stats["min_value"]
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    schema: dict = {"fields": fields, "missingValues": [""]}
+    if spec.primary_key:
+        schema["primaryKey"] = list(spec.primary_key)
+    if spec.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": list(cols), "reference": {"resource": "" if ref == spec.name else ref,
+                                                 "fields": list(ref_cols)}}
+            for cols, ref, ref_cols in spec.foreign_keys]
+    return schema
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def datapackage(folder: Path) -> dict:
+    """The Frictionless Data Package: one resource per CSV file, with its
+    schema, keys, size and hash. No timestamps: the same data gives the same file."""
+    resources = []
+    for spec in TABLES:
+        path = folder / "csv" / f"{spec.name}.csv"
+        resources.append({
+            "name": spec.name, "title": spec.title, "description": spec.description,
+            "path": f"csv/{spec.name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "bytes": path.stat().st_size,
+            "hash": f"sha256:{file_sha256(path)}",
+            "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
+                        "lineTerminator": "\r\n", "header": True},
+            "schema": table_schema(spec)})
+    return {"profile": "tabular-data-package", "name": "alertdata", "title": "alertdata",
+            "description": "Alerts, sections, statements, actors, events and locations extracted "
+                           "from conflict-analysis briefs (alerts). Every fact carries a span into "
+                           "its story's text. See CODEBOOK.md.",
+            "version": __version__, "resources": resources}
+
+
+def codebook() -> str:
+    """CODEBOOK.md: every table, column, type, constraint and enumeration."""
+    out = ["# alertdata codebook", "",
+           "Generated from the pandera models in `src/alertdata/schemas.py`; do not edit by hand.", "",
+           "Conventions: unknown values are null (empty in CSV), never \"\", 0 or a sentinel. "
+           "List columns are Arrow lists in Parquet/DuckDB and '; '-joined strings in CSV. "
+           "`char_start`/`char_end` are half-open offsets into `alerts.body` of the row's alert, so "
+           "`body[char_start:char_end]` is the evidence. Dates carry a `date_precision` (`day`, "
+           "`month` stored as the 1st, `year` stored as 1 January).", ""]
+    for spec in TABLES:
+        out += [f"## {spec.name}", "", spec.description, ""]
+        if spec.primary_key:
+            out.append(f"Primary key: `{', '.join(spec.primary_key)}`.  ")
+        for cols, ref, ref_cols in spec.foreign_keys:
+            out.append(f"Foreign key: `{', '.join(cols)}` -> `{ref}.{', '.join(ref_cols)}`.  ")
+        out += ["", "| column | type | null | description | allowed values |", "|---|---|---|---|---|"]
+        fields = {f["name"]: f for f in table_schema(spec)["fields"]}
+        for name, col in spec.model.to_schema().columns.items():
+            c = fields[name].get("constraints", {})
+            allowed = (", ".join(f"`{v}`" for v in c["enum"]) if "enum" in c
+                       else f"pattern `{c['pattern']}`" if "pattern" in c
+                       else f"≥ {c['minimum']}" + (f", ≤ {c['maximum']}" if "maximum" in c else "")
+                       if "minimum" in c else "")
+            desc = (col.description or "").replace("|", "\\|")
+            out.append(f"| `{name}` | {logical_type(col.dtype)} | {'yes' if col.nullable else 'no'} "
+                       f"| {desc} | {allowed} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_checksums(folder: Path) -> None:
+    """SHA256SUMS in `sha256sum -c` format for every file of the release but
+    the DuckDB database, whose bytes DuckDB does not make reproducible (its
+    tables equal the Parquet files, which are listed)."""
+    lines = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in ("SHA256SUMS", DB_NAME):
+            lines.append(f"{file_sha256(path)}  {rel}")
+    (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_release(tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    """Write every artefact of a release into `folder`."""
+    (folder / "parquet").mkdir(parents=True, exist_ok=True)
+    (folder / "csv").mkdir(exist_ok=True)
+    arrow = {spec.name: arrow_table(spec, tables[spec.name]) for spec in TABLES}
+    for spec in TABLES:
+        write_parquet(arrow[spec.name], folder / "parquet" / f"{spec.name}.parquet")
+        write_csv(spec, arrow[spec.name], folder / "csv" / f"{spec.name}.csv")
+    write_duckdb(arrow, folder / DB_NAME)
+    (folder / "CODEBOOK.md").write_text(codebook(), encoding="utf-8")
+    (folder / "datapackage.json").write_text(
+        json.dumps(datapackage(folder), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_checksums(folder)
+
+
+# ---------------------------------------------------------------- publishing
+
+def _is_release(folder: Path) -> bool:
+    return any((folder / m).exists() for m in MARKERS) or not any(folder.iterdir())
+
+
+def recover(out: Path) -> None:
+    """Clean up after a killed build: remove half-written staging folders,
+    and put back the previous release if a build died between moving it
+    aside and moving the new one in."""
+    parent = out.parent
+    for tmp in parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    olds = sorted(parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if not out.exists() and olds:
+        os.replace(olds.pop(), out)
+    for old in olds:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staging(out: Path):
+    """A locked staging folder beside `out`; yields it and removes it on error."""
+    out = Path(out).absolute()
+    if out.exists() and (not out.is_dir() or not _is_release(out)):
+        raise PublishError(f"{out} exists and is not an alertdata release (no SHA256SUMS or "
+                           "datapackage.json); choose another --out or empty it first")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with lock_path.open("w") as lock:
+        try:
+            import fcntl
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:   # no advisory locks on this platform
+            pass
+        except OSError as e:
+            raise PublishError(f"another build is writing to {out}; wait for it to finish") from e
+        recover(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        try:
+            yield tmp
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Replace the release at `out` with the complete one at `tmp`."""
+    out = Path(out).absolute()
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """One Frictionless Table Schema JSON file per table, as published."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for spec in TABLES:
+        doc = {"name": spec.name, "title": spec.title, "description": spec.description,
+               **table_schema(spec)}
+        path = folder / f"{spec.name}.json"
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,1 @@
+"""Extractors: pure functions from a segmented story to facts with spans."""

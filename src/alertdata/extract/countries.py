@@ -1,0 +1,117 @@
+"""Country names -> ISO 3166-1 alpha-3, and a story's main country.
+
+Names come from pycountry (ISO names, common and official names) plus the
+usual short forms in `etl/countries.yaml` ("DR Congo", "Russia", "Gaza").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..reference import Reference
+
+
+@dataclass(frozen=True)
+class CountryIndex:
+    names: dict[str, str]        # name as matched -> ISO3
+    pattern: re.Pattern          # any name, longest first, on word boundaries
+
+    def lookup(self, text: str) -> str | None:
+        """The country a whole name denotes ("The US" -> USA), or None."""
+        t = re.sub(r"^the\s+", "", text.strip(), flags=re.I)
+        return self.names.get(t) or self.names.get(t.casefold())
+
+    def mentions(self, text: str) -> list[tuple[str, int, int]]:
+        """(ISO3, start, end) of every country name in text."""
+        out = []
+        for m in self.pattern.finditer(text):
+            iso3 = self.lookup(m.group(0))
+            if iso3:
+                out.append((iso3, m.start(), m.end()))
+        return out
+
+    def folded_names(self) -> frozenset[str]:
+        return frozenset(n.casefold() for n in self.names)
+
+
+def _is_acronym(name: str) -> bool:
+    """Short upper-case names ("US", "UK", "DRC") match only in that case,
+    so the pronoun "us" is never the United States."""
+    return len(name.replace(".", "")) <= 4 and name.upper() == name
+
+
+@lru_cache(maxsize=4)
+def _build(aliases: tuple, extra: tuple) -> CountryIndex:
+    import pycountry
+
+    names: dict[str, str] = {}
+
+    def add(name: str, iso3: str) -> None:
+        if _is_acronym(name):
+            names.setdefault(name, iso3)
+        else:
+            names.setdefault(name.casefold(), iso3)
+
+    for iso3, items in aliases:           # curated short forms win over ISO names
+        for name in items:
+            add(name, iso3)
+    for c in pycountry.countries:
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(c, attr, None)
+            if value and "," not in value:   # "Iran, Islamic Republic of" is no running-text form
+                add(value, c.alpha_3)
+    for iso3, name in extra:
+        add(name, iso3)
+    parts = sorted(names, key=len, reverse=True)
+    alternation = "|".join(re.escape(p) if _is_acronym(p) else "(?i:" + re.escape(p) + ")"
+                           for p in parts)
+    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+    return CountryIndex(names=names, pattern=pattern)
+
+
+def country_index(ref: Reference) -> CountryIndex:
+    return _build(tuple(sorted(ref.country_aliases.items())), tuple(sorted(ref.extra_countries.items())))
+
+
+def main_country(title: str | None, body: str, index: CountryIndex) -> str | None:
+    """The story's main country: the country its title is about (the prefix of
+    "Sudan: ...", else the first country the title names), else the country
+    the body names most often, its lead paragraph counting double (ties:
+    the one named first)."""
+    if title:
+        prefix, colon, _ = title.partition(":")
+        if colon:
+            iso3 = index.lookup(prefix)
+            if iso3:
+                return iso3
+            found = index.mentions(prefix)
+            if found:
+                return found[0][0]
+        found = index.mentions(title)
+        if found:
+            return found[0][0]
+    found = index.mentions(body)
+    if not found:
+        return None
+    lead_end = _lead_end(body)
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    for iso3, start, _ in found:    # the lead paragraph says what the story is about
+        counts[iso3] += LEAD_WEIGHT if start < lead_end else 1
+        first.setdefault(iso3, start)
+    return max(counts, key=lambda c: (counts[c], -first[c]))
+
+
+# A mention in the story's first paragraph counts twice: alerts open with the
+# main event ("On 3 May, the Mali government ...").
+LEAD_WEIGHT = 2
+
+
+def _lead_end(body: str) -> int:
+    """End of the first paragraph that is not a section heading."""
+    for m in re.finditer(r"[^\n]+", body):
+        if len(m.group(0).split()) > 6:
+            return m.end()
+    return len(body)

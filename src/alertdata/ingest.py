@@ -1,0 +1,371 @@
+"""Ingest: input files -> `Document`s of normalised lines.
+
+The only stage that touches input files. Everything after it works on
+`Document.lines`, one paragraph or heading per line, so that a saved HTML
+page, its Markdown version and a browser's text copy read the same.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import config
+
+
+class Reject(Exception):
+    """An input that cannot become an alert: where it failed and why."""
+
+    def __init__(self, stage: str, reason: str):
+        super().__init__(reason)
+        self.stage = stage
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Line:
+    """One paragraph or heading of a document."""
+    text: str
+    heading: bool = False            # marked up as a heading (<h3>, "## ...")
+    strong_lead: str | None = None   # leading bold text ("First, the coup.")
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file found under an input root."""
+    path: Path            # where it is on disk
+    source_path: str      # relative to the input root, POSIX separators
+
+
+@dataclass(frozen=True)
+class Document:
+    source_path: str
+    source_sha256: str
+    source_format: str
+    encoding: str
+    lines: tuple[Line, ...]
+    meta: dict = field(default_factory=dict)   # <title>, Markdown front matter
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+# ---------------------------------------------------------------- discovery
+
+def discover(inputs: list[Path]) -> list[Source]:
+    """Every file under the inputs (folders recursively), sorted by path.
+
+    Hidden files and folders (".git", ".DS_Store") are not inputs. Files of
+    unknown type are returned too: the pipeline rejects them with a reason."""
+    found: dict[str, Source] = {}
+    for root in inputs:
+        root = Path(root)
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                rel = p.relative_to(root)
+                if p.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    src = Source(p, PurePosixPath(*rel.parts).as_posix())
+                    found.setdefault(str(p.resolve()), src)
+        elif root.is_file():
+            found.setdefault(str(root.resolve()), Source(root, root.name))
+        else:
+            raise FileNotFoundError(f"input not found: {root}")
+    return sorted(found.values(), key=lambda s: (s.source_path, str(s.path)))
+
+
+def read_bytes(source: Source) -> bytes:
+    """The file's bytes, refusing files over the size cap without reading them."""
+    try:
+        size = source.path.stat().st_size
+        if size > config.MAX_FILE_BYTES:
+            raise Reject("read", f"file is {size:,} bytes, over the {config.MAX_FILE_BYTES:,}-byte "
+                                 "cap for one alert; split it or check that it is an alert page")
+        return source.path.read_bytes()
+    except OSError as e:
+        raise Reject("read", f"cannot read the file ({e.strerror or e}); check its permissions") from e
+
+
+def sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def format_of(source_path: str) -> str | None:
+    return config.FORMATS.get(PurePosixPath(source_path).suffix.lower())
+
+
+# ---------------------------------------------------------------- decoding
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_BINARY_REASON = ("not text: the file is not valid UTF-8 or Windows-1252 and contains {what} "
+                  "(binary content); check that it is a saved alert page or its text copy")
+
+
+def _control_share(text: str) -> float:
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+    return controls / max(1, len(text))
+
+
+def decode(raw: bytes, source_format: str = "txt") -> tuple[str, str]:
+    """Bytes -> (text, encoding name).
+
+    Order: a byte-order mark; strict UTF-8; an HTML page's declared charset;
+    then charset-normalizer's best guess (Windows-1252 preferred where it reads
+    the same, as for English text). Whatever decodes must also look like text:
+    NUL bytes or a high share of control characters mean binary content."""
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError as e:
+                raise Reject("decode", f"the file starts with a {enc} byte-order mark but is not "
+                                       f"valid {enc} ({e.reason} at byte {e.start})") from e
+    if b"\x00" in raw:
+        raise Reject("decode", _BINARY_REASON.format(what=f"{raw.count(0)} NUL bytes"))
+    candidates = ["utf-8"]
+    if source_format == "html":
+        m = _DECLARED.search(raw[:4096])
+        if m:
+            candidates.append(m.group(1).decode("ascii", "replace").lower())
+    for enc in candidates:
+        try:
+            text = raw.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return _plausible(text, enc)
+    from charset_normalizer import from_bytes  # only legacy files need it
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise Reject("decode", _BINARY_REASON.format(what="bytes that no text encoding explains"))
+    enc = "cp1252" if "cp1252" in best.could_be_from_charset else best.encoding
+    return _plausible(raw.decode(enc), enc)
+
+
+def _plausible(text: str, enc: str) -> tuple[str, str]:
+    share = _control_share(text)
+    if share > config.MAX_CONTROL_SHARE:
+        raise Reject("decode", _BINARY_REASON.format(what=f"{share:.0%} control characters"))
+    return text, enc
+
+
+# ---------------------------------------------------------------- normalising
+
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def clean(text: str) -> str:
+    """One line of text: NFC, invisible characters gone, every kind of space a
+    single ASCII space, control characters dropped, ends stripped."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = "".join(c for c in text if c == "\t" or unicodedata.category(c) != "Cc")
+    return _SPACES.sub(" ", text).strip()
+
+
+def plain_lines(text: str) -> list[Line]:
+    """Lines of a plain-text file: CRLF/CR folded, blank lines dropped."""
+    out = []
+    for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = clean(raw_line)
+        if line:
+            out.append(Line(line))
+    return out
+
+
+# ---------------------------------------------------------------- HTML
+
+_DROP_TAGS = {"script", "style", "noscript", "template", "nav", "aside", "footer", "form",
+              "iframe", "svg", "button", "select", "textarea", "head", "title", "meta", "link",
+              "object", "embed", "canvas", "video", "audio", "img", "picture", "map"}
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "br", "tr",
+               "table", "tbody", "thead", "blockquote", "section", "article", "header", "main",
+               "pre", "hr", "dd", "dt", "dl", "figure", "figcaption", "address", "body", "td",
+               "th", "center"}
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BOLD_TAGS = {"strong", "b"}
+_FURNITURE = re.compile(
+    r"(?:^|[-_])(?:nav|navbar|navigation|menu|sidebar|widgets?|footer|share|sharing|social|"
+    r"breadcrumbs?|comments?|related|skip|cookies?|topbar|masthead|branding|screen-reader|"
+    r"advert|ads|banner|pagination|subscribe-form)(?:[-_]|$)", re.IGNORECASE)
+
+
+class _LineBuilder:
+    """Collects text runs into lines, remembering headings and bold leads."""
+
+    def __init__(self):
+        self.lines: list[Line] = []
+        self.parts: list[str] = []
+        self.lead: list[str] = []
+        self.lead_open = True
+        self.heading = False
+
+    def text(self, s: str, bold: bool) -> None:
+        s = re.sub(r"\s+", " ", s)
+        if not s:
+            return
+        self.parts.append(s)
+        if self.lead_open:
+            if bold:
+                self.lead.append(s)
+            elif s.strip():
+                self.lead_open = False
+
+    def end(self) -> None:
+        text = clean("".join(self.parts))
+        if text:
+            lead = clean("".join(self.lead)) or None
+            heading = self.heading or (lead is not None and lead == text)
+            self.lines.append(Line(text, heading=heading, strong_lead=lead))
+        self.parts, self.lead, self.lead_open, self.heading = [], [], True, False
+
+
+def _is_furniture(node) -> bool:
+    attrs = node.attributes or {}
+    tokens = " ".join(v or "" for k, v in attrs.items() if k in ("class", "id", "role")).split()
+    if any(_FURNITURE.search(t) for t in tokens) or attrs.get("role") in ("navigation",
+                                                                          "banner", "contentinfo"):
+        return True
+    if node.tag in ("ul", "ol"):   # a list of nothing but links is a menu or a "recent posts" box
+        items = [li for li in node.iter() if li.tag == "li"]
+        return bool(items) and all(
+            li.css_first("a") is not None
+            and clean(li.text(deep=True)) == clean(" ".join(a.text(deep=True) for a in li.css("a")))
+            for li in items)
+    return False
+
+
+def html_lines(text: str) -> tuple[list[Line], dict]:
+    """Visible story text of an HTML page, one line per block element.
+
+    Scripts, styles, navigation, sidebars, footers, share boxes and link-only
+    lists are dropped; the site header outside the article is dropped too.
+    Parsing never fetches anything (no external entities, no resources)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(text)
+    meta = {}
+    title = tree.css_first("title")
+    if title is not None and clean(title.text()):
+        meta["title"] = clean(title.text())
+    root = tree.body
+    out = _LineBuilder()
+    if root is None:
+        return [], meta
+    # iterative walk: deeply nested pages cannot exhaust the stack
+    stack: list = [("enter", root, False, False)]
+    while stack:
+        action, node, bold, in_article = stack.pop()
+        if action == "exit":
+            out.end()
+            continue
+        tag = node.tag
+        if tag == "-text":
+            out.text(node.text_content or "", bold)
+            continue
+        if tag in _DROP_TAGS or tag == "-comment" or (tag == "header" and not in_article):
+            continue
+        if node is not root and _is_furniture(node):
+            continue
+        if tag == "br":
+            out.end()
+            continue
+        block = tag in _BLOCK_TAGS
+        if block:
+            out.end()
+            if tag in _HEADING_TAGS:
+                out.heading = True
+            stack.append(("exit", node, bold, in_article))
+        child_bold = bold or tag in _BOLD_TAGS
+        child_article = in_article or tag in ("article", "main")
+        children = list(node.iter(include_text=True))
+        for child in reversed(children):
+            stack.append(("enter", child, child_bold, child_article))
+    out.end()
+    return out.lines, meta
+
+
+# ---------------------------------------------------------------- Markdown
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def markdown_lines(text: str) -> tuple[list[Line], dict]:
+    """Paragraphs, headings and list items of a Markdown file, emphasis marks
+    removed; a leading YAML front-matter block becomes metadata."""
+    import yaml
+    from markdown_it import MarkdownIt
+
+    meta: dict = {}
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m = _FRONT_MATTER.match(text)
+    if m:
+        try:
+            data = yaml.safe_load(m.group(1))
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict):
+            meta["front_matter"] = {str(k): v for k, v in data.items()}
+            text = text[m.end():]
+    out = _LineBuilder()
+    heading = False
+    for tok in MarkdownIt("commonmark").parse(text):
+        if tok.type == "heading_open":
+            heading = True
+        elif tok.type == "heading_close":
+            heading = False
+        elif tok.type == "inline":
+            out.heading = heading
+            bold = 0
+            for child in tok.children or []:
+                if child.type == "strong_open":
+                    bold += 1
+                elif child.type == "strong_close":
+                    bold -= 1
+                elif child.type in ("text", "code_inline"):
+                    out.text(child.content, bold > 0)
+                elif child.type == "softbreak":
+                    out.text(" ", bold > 0)
+                elif child.type == "hardbreak":
+                    out.end()
+            out.end()
+        elif tok.type in ("fence", "code_block", "html_block"):
+            for raw_line in tok.content.split("\n"):
+                if tok.type == "html_block":
+                    raw_line = re.sub(r"<[^>]*>", " ", raw_line)
+                out.text(raw_line, False)
+                out.end()
+    return out.lines, meta
+
+
+# ---------------------------------------------------------------- one file
+
+def ingest(source: Source, raw: bytes) -> Document:
+    """Bytes of one input -> a Document, or Reject with a reason."""
+    fmt = format_of(source.source_path)
+    if fmt is None:
+        suffix = PurePosixPath(source.source_path).suffix or "(none)"
+        raise Reject("read", f"unsupported file type {suffix}: alerts are read from "
+                             f"{', '.join(sorted(config.FORMATS))} files")
+    if not raw:
+        raise Reject("read", "file is empty (0 bytes); download or copy the alert again")
+    text, encoding = decode(raw, fmt)
+    if fmt == "html":
+        lines, meta = html_lines(text)
+    elif fmt == "md":
+        lines, meta = markdown_lines(text)
+    else:
+        lines, meta = plain_lines(text), {}
+    if not lines and fmt == "html":
+        raise Reject("segment", "HTML page contains no alert: only navigation, sidebar, footer or "
+                                "scripts; save the alert's own page, not an index or menu page")
+    if not lines:
+        raise Reject("read", "file holds only white space; download or copy the alert again")
+    return Document(source_path=source.source_path, source_sha256=sha256(raw),
+                    source_format=fmt, encoding=encoding, lines=tuple(lines), meta=meta)

@@ -1,0 +1,357 @@
+"""Segment: a Document -> header, stories, sections and numbered points.
+
+Layout of an alert (FORMATS.md): page furniture and the issue header block,
+then one or more stories. A story is an optional heading block (title,
+subtitle, author line) followed by sections ("In the news", "Issues at
+large", "In perspective" or their question forms); points inside a section
+open with "First,", "Second," .... Documents without section headings (essays,
+interviews) become one story whose sub-headings start `other` sections.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import config
+from .extract.countries import country_index
+from .headers import Header, date_only, find_date, parse_byline, parse_header, parse_label
+from .ingest import Document, Line, Reject
+from .reference import SECTION_KINDS, Reference, fold_heading
+
+_ENDS_SENTENCE = re.compile(r"[.!…]['\"”’)\]]*$|[\"”]$")
+_WORDS = re.compile(r"\w+(?:['’\-]\w+)*")
+
+
+@dataclass(frozen=True)
+class Section:
+    section: str                 # in_the_news, issues_at_large, in_perspective, other
+    point_index: int | None
+    heading: str | None
+    char_start: int              # span in the story body
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Story:
+    story_index: int
+    title: str | None
+    authors: tuple[str, ...]
+    body: str
+    sections: tuple[Section, ...]
+
+    @property
+    def n_words(self) -> int:
+        return count_words(self.body)
+
+
+@dataclass(frozen=True)
+class Segmented:
+    document: Document
+    header: Header
+    issue_title: str | None
+    authors: tuple[str, ...]     # the document byline
+    stories: tuple[Story, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def count_words(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+class _Lines:
+    """Classifiers over a document's lines, with the reference data at hand."""
+
+    def __init__(self, lines: tuple[Line, ...], ref: Reference):
+        self.lines, self.ref = lines, ref
+        self.not_names = country_index(ref).folded_names()
+
+    def text(self, i: int) -> str:
+        return self.lines[i].text
+
+    def section_kind(self, i: int) -> str | None:
+        text = self.text(i)
+        if len(text.split()) > 6:
+            return None
+        return self.ref.section_names.get(fold_heading(text))
+
+    def front_matter(self, i: int) -> bool:
+        text = self.text(i)
+        return any(rx.fullmatch(text) for rx in self.ref.front_matter) or \
+            self.ref.team.fullmatch(text) is not None or parse_label(text, self.ref) is not None
+
+    def footer(self, i: int) -> bool:
+        return any(rx.fullmatch(self.text(i)) for rx in self.ref.footer)
+
+    def byline(self, i: int) -> tuple[str, ...] | None:
+        return parse_byline(self.text(i), self.not_names)
+
+    def heading_like(self, i: int) -> bool:
+        """Short and not a sentence: a title, subtitle or sub-heading."""
+        line = self.lines[i]
+        if line.heading:
+            return True
+        text = line.text
+        return len(text.split()) <= config.HEADING_MAX_WORDS and not _ENDS_SENTENCE.search(text)
+
+    def ordinal(self, i: int) -> tuple[int | None, int] | None:
+        """(point number or None for "Finally", length of the ordinal) of a
+        line opening a numbered point."""
+        m = re.match(r"(\w+?)(?:ly)?\s*[,:]\s*(?=\S)", self.text(i))
+        if not m:
+            return None
+        word = m.group(1).casefold()
+        if word in self.ref.ordinals:
+            return self.ref.ordinals.index(word) + 1, m.end()
+        if word in ("final", "last"):
+            return None, m.end()
+        return None
+
+
+# ---------------------------------------------------------------- header
+
+def find_header(ls: _Lines, end: int) -> tuple[Header | None, int, int]:
+    """The issue header among lines [0, end): (header, first line, last line).
+
+    The candidate naming the most fields wins, preferring the series of the
+    page's series label; a date missing from the header line is taken from
+    the next line when that line is only a date."""
+    ref = ls.ref
+    labels = [parse_label(ls.text(i), ref) for i in range(end)]
+    label_series = next((lab[0] for lab in labels if lab), None)
+    best = None
+    for i in range(end):
+        if labels[i]:
+            continue
+        h = parse_header(ls.text(i), ref)
+        if h is None and label_series is not None:    # a header split over lines
+            h = parse_header(ls.text(i), ref, default_series=label_series)
+        if h is None:
+            continue
+        score = (h.fields, label_series is not None and h.series == label_series.name)
+        if best is None or score > best[0]:
+            best = (score, h, i)
+    if best is None:
+        return None, -1, -1
+    _, h, i = best
+    last = i
+    if h.published_on is None and h.bad_date is None:
+        for j in range(i + 1, min(i + 3, len(ls.lines))):
+            found = date_only(ls.text(j))
+            if found:
+                d, printed, bad = found
+                h = _replace(h, published_on=d, date_text=printed, bad_date=bad)
+                last = j
+                break
+        else:   # "GP Team 3 March 2021": a date beside the team label
+            for j in range(end):
+                if ls.ref.team.fullmatch(ls.text(j)):
+                    d, printed, bad = find_date(ls.text(j))
+                    if printed:
+                        h = _replace(h, published_on=d, date_text=printed, bad_date=bad)
+                        break
+    if label_series is not None and h.series != label_series.name and h.series_as_printed and \
+            any(p.casefold().startswith(h.series_as_printed.casefold()) for p in label_series.printed):
+        h = _replace(h, series=label_series.name, series_code=label_series.code)
+    if h.issue_number is None:
+        numbered = [lab[1] for lab in labels if lab and lab[1] is not None and lab[0].name == h.series]
+        if numbered:
+            h = _replace(h, issue_number=numbered[0])
+    return h, i, last
+
+
+def _replace(h: Header, **changes) -> Header:
+    from dataclasses import replace
+    return replace(h, **changes)
+
+
+# ---------------------------------------------------------------- stories
+
+def _heading_block(ls: _Lines, sec: int, floor: int) -> tuple[int, int | None, tuple[str, ...]]:
+    """Walk back from a story's first section heading over its author line(s)
+    and heading lines. Returns (first line of the block, title line, authors)."""
+    i, authors, title = sec - 1, (), None
+    while i >= floor and not title:         # author lines sit under the title
+        names = ls.byline(i)
+        if not names:
+            break
+        authors = names + authors
+        i -= 1
+    while i >= floor and ls.heading_like(i) and not ls.section_kind(i) and not ls.front_matter(i) \
+            and not (title is not None and ls.byline(i)):
+        title = i
+        i -= 1
+    return (title if title is not None else i + 1), title, authors
+
+
+def _title_text(ls: _Lines, title: int | None, stop: int) -> str | None:
+    """The title line, joined with the next line when split after its colon."""
+    if title is None:
+        return None
+    text = ls.text(title)
+    if text.endswith(":") and title + 1 < stop and ls.heading_like(title + 1):
+        text = f"{text} {ls.text(title + 1)}"
+    return text
+
+
+def _sections(ls: _Lines, first: int, last: int, free: bool) -> list[Section]:
+    """Sections and points of lines [first, last] of one story. In `free`
+    text (no section headings) short heading-like lines open `other` sections."""
+    offsets, pos = {}, 0
+    for i in range(first, last + 1):
+        offsets[i] = pos
+        pos += len(ls.text(i)) + 1
+    groups: list[tuple[str, str | None, list[int]]] = []
+    for i in range(first, last + 1):
+        kind = ls.section_kind(i)
+        sub_heading = ls.lines[i].heading or (free and ls.heading_like(i))
+        if kind:
+            groups.append((kind, None, []))
+        elif not groups:
+            groups.append(("other", None, [i]))
+        elif sub_heading and ls.ordinal(i) is None and groups[-1][2]:
+            groups.append(("other", ls.text(i), []))
+        else:
+            groups[-1][2].append(i)
+    out: list[Section] = []
+    for kind, sub_heading, members in groups:
+        if not members:
+            continue
+        span = lambda a, b: (offsets[a], offsets[b] + len(ls.text(b)))   # noqa: E731
+        if kind == "in_the_news":
+            out.append(Section(kind, None, None, *span(members[0], members[-1])))
+            continue
+        points: list[list] = []     # [point_index, heading, first, last]
+        for i in members:
+            ordinal = ls.ordinal(i)
+            if ordinal is not None and (ordinal[0] is not None or points):
+                number = ordinal[0] or (points[-1][0] or 0) + 1
+                points.append([number, _point_heading(ls, i, ordinal[1], kind), i, i])
+            elif points:
+                points[-1][3] = i
+            else:
+                points.append([None, sub_heading, i, i])
+        for number, heading, a, b in points:
+            out.append(Section(kind, number, heading, *span(a, b)))
+    return out
+
+
+_FINITE = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+           "may", "might", "must", "shall", "should", "does", "do", "did", "remains", "seems"}
+
+
+def _point_heading(ls: _Lines, i: int, skip: int, kind: str) -> str | None:
+    """"First, the coup. On 26 July ..." -> "the coup". Taken from bold
+    markup where the source has it; else the first sentence, when it is a
+    short phrase without a finite verb and the section is not the
+    commentary of "In perspective", whose points are sentences."""
+    line = ls.lines[i]
+    if line.strong_lead and len(line.strong_lead) > skip:
+        return line.strong_lead[skip:].strip().rstrip(".:").strip() or None
+    if kind == "in_perspective":
+        return None
+    rest = line.text[skip:]
+    m = re.search(r"(?<!\b[A-Z])\.(?:\s|$)", rest)
+    candidate = rest[:m.start()] if m else rest
+    words = candidate.split()
+    if not words or len(words) > config.POINT_HEADING_MAX_WORDS or \
+            any(w.casefold().strip(",;") in _FINITE for w in words):
+        return None
+    return candidate.strip()
+
+
+def _story(ls: _Lines, index: int, first: int, last: int, title, authors, free: bool) -> Story:
+    body = "\n".join(ls.text(i) for i in range(first, last + 1))
+    return Story(story_index=index, title=title, authors=authors, body=body,
+                 sections=tuple(_sections(ls, first, last, free)))
+
+
+def segment(doc: Document, ref: Reference) -> Segmented:
+    """Header, stories and sections of one document; Reject when it is no alert."""
+    ls = _Lines(doc.lines, ref)
+    n = len(doc.lines)
+    section_lines = [i for i in range(n) if ls.section_kind(i)]
+    search_end = section_lines[0] if section_lines else min(n, config.HEADER_SEARCH_LINES)
+    header, h_first, h_last = find_header(ls, search_end)
+    warnings: list[str] = []
+    if header is None:
+        if not section_lines:
+            raise Reject("segment", "no alert header found (no series, issue number or publication "
+                                    "date) and no alert sections ('In the news', 'Issues at large', "
+                                    "'In perspective'); is this an alert?")
+        label = next((parse_label(ls.text(i), ref) for i in range(search_end)
+                      if parse_label(ls.text(i), ref)), None)
+        header = Header(series=label[0].name if label else None,
+                        series_code=label[0].code if label else None,
+                        issue_number=label[1] if label else None)
+        warnings.append("no issue header line: publication date unknown, relative dates unresolved")
+    if header.bad_date:
+        raise Reject("validate", f"header date '{header.bad_date}' is not a valid calendar date; the "
+                                 "publication date is needed to resolve relative dates - correct the "
+                                 "header and rebuild")
+    last = n - 1
+    while last > h_last and ls.footer(last):
+        last -= 1
+    content_first = h_last + 1
+    issue_title = next((ls.text(i) for i in range(h_first - 1, -1, -1)
+                        if not ls.front_matter(i) and ls.heading_like(i) and not ls.byline(i)), None)
+
+    story_specs: list[tuple[int, int | None, tuple[str, ...], int]] = []  # block, title, authors, first
+    if section_lines:
+        order = {k: n_ for n_, k in enumerate(SECTION_KINDS)}
+        previous = None
+        for s in section_lines:
+            if s < content_first:
+                continue
+            kind = ls.section_kind(s)
+            floor = story_specs[-1][3] + 1 if story_specs else content_first
+            block, title, authors = _heading_block(ls, s, floor)
+            new_story = previous is None or order[kind] <= order[previous] or title is not None
+            if new_story and (previous is None or block > floor):
+                story_specs.append((block, title, authors, s))
+            previous = kind
+    if not story_specs:
+        # no section structure: title and author lines, then prose
+        i, title, authors = content_first, None, ()
+        while i <= last and (ls.front_matter(i) or ls.byline(i) or ls.heading_like(i)):
+            if ls.byline(i):
+                authors = ls.byline(i)
+            elif title is None and not ls.front_matter(i):
+                title = i
+            i += 1
+        if i > last:
+            raise Reject("segment", "found an alert header but no story text after it; the file may "
+                                    "be an index or menu page, or cut off")
+        story_specs.append((content_first, title, authors, i))
+
+    doc_authors: tuple[str, ...] = ()
+    for i in range(content_first, story_specs[0][0]):
+        names = ls.byline(i)
+        if names and not doc_authors:
+            doc_authors = names
+    stories = []
+    for k, (block, title, authors, first) in enumerate(story_specs):
+        end = story_specs[k + 1][0] - 1 if k + 1 < len(story_specs) else last
+        title_text = _title_text(ls, title, first)
+        if title_text is None and len(story_specs) == 1:
+            title_text = issue_title
+        stories.append(_story(ls, k + 1, first, end, title_text, authors or doc_authors,
+                              free=not section_lines))
+    return Segmented(document=doc, header=header, issue_title=issue_title, authors=doc_authors,
+                     stories=tuple(stories), warnings=tuple(warnings))
+
+
+def check_complete(seg: Segmented) -> None:
+    """Reject a document that looks cut off: its last story is short and ends
+    mid-sentence (a half-finished download looks like a real alert at the top)."""
+    story = seg.stories[-1]
+    words = story.n_words
+    tail = story.body.rstrip()
+    if words < config.TRUNCATED_MAX_WORDS and not _ENDS_SENTENCE.search(tail) and not tail.endswith("?"):
+        kinds = {s.section for s in story.sections}
+        missing = [k for k in ("issues_at_large", "in_perspective") if k not in kinds]
+        also = f", and has no {' or '.join(repr(k) for k in missing)} section" if missing else ""
+        raise Reject("validate", f"document appears truncated: story {story.story_index} body is "
+                                 f"{words} words and ends mid-sentence{also}; fetch the full alert again")
+    empty = [s.story_index for s in seg.stories if s.n_words == 0]
+    if empty:
+        raise Reject("validate", f"story {empty[0]} has a heading but no text; the file may be cut off")
