@@ -15,6 +15,13 @@ FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
 # as Windows-1252/Latin-1 have ~12 %.
 MAX_CONTROL_SHARE = 0.01
 
+# Text that is not UTF-8 is read as Windows-1252 when at most this share of
+# its letters is non-ASCII: an English alert has a few accented names
+# (~1 %; a short accented line ~15 %), while Cyrillic or Greek bytes misread
+# as Windows-1252 are almost all non-ASCII (>80 %); those go to
+# charset-normalizer instead.
+MAX_NON_ASCII_CP1252 = 0.5
+
 # Lines searched for the issue header when a document has no section heading
 # to bound the front matter. Real pages put it within the first ~20 lines.
 HEADER_SEARCH_LINES = 40

@@ -158,7 +158,8 @@ def date_only(text: str) -> tuple[date | None, str | None, str | None] | None:
 
 _PARTICLES = {"al", "el", "de", "da", "del", "della", "der", "den", "van", "von", "bin", "binti",
               "ibn", "ul", "ud", "le", "la", "du", "dos", "das", "di", "y", "e", "ben", "abu"}
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*\.?", re.UNICODE)
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # combining accents
+_NAME_TOKEN = re.compile(rf"[^\W\d_][\w'’.\-{_MARKS}]*\.?", re.UNICODE)
 
 
 def parse_byline(text: str, not_names: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
@@ -179,8 +180,8 @@ def parse_byline(text: str, not_names: frozenset[str] = frozenset()) -> tuple[st
             return None
         capitals = 0
         for tok in tokens:
-            if tok.casefold() in _PARTICLES:
-                continue
+            if tok.casefold() in _PARTICLES or tok.split("-")[0].casefold() in _PARTICLES:
+                continue   # "de", "bin", "al-Rashid"
             if not _NAME_TOKEN.fullmatch(tok) or not tok[0].isupper():
                 return None
             capitals += 1

@@ -107,6 +107,15 @@ _BINARY_REASON = ("not text: the file is not valid UTF-8 or Windows-1252 and con
                   "(binary content); check that it is a saved alert page or its text copy")
 
 
+_MEANS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
+                 "windows-1252", "cp1252", "x-cp1252"}
+
+
+def _non_ascii_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if ord(c) > 127) / max(1, len(letters))
+
+
 def _control_share(text: str) -> float:
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
     return controls / max(1, len(text))
@@ -117,7 +126,9 @@ def decode(raw: bytes, source_format: str = "txt") -> tuple[str, str]:
 
     Order: a byte-order mark; strict UTF-8; an HTML page's declared charset;
     then charset-normalizer's best guess (Windows-1252 preferred where it reads
-    the same, as for English text). Whatever decodes must also look like text:
+    the same). Windows-1252 is tried before the guess
+    when it reads as mostly ASCII letters, the mark of an English text with
+    curly quotes, which detectors misjudge on short files. Whatever decodes must also look like text:
     NUL bytes or a high share of control characters mean binary content."""
     for bom, enc in _BOMS:
         if raw.startswith(bom):
@@ -132,14 +143,22 @@ def decode(raw: bytes, source_format: str = "txt") -> tuple[str, str]:
     if source_format == "html":
         m = _DECLARED.search(raw[:4096])
         if m:
-            candidates.append(m.group(1).decode("ascii", "replace").lower())
+            declared = m.group(1).decode("ascii", "replace").lower()
+            # as browsers do (WHATWG Encoding): these labels mean Windows-1252
+            candidates.append("cp1252" if declared in _MEANS_CP1252 else declared)
     for enc in candidates:
         try:
             text = raw.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
         return _plausible(text, enc)
-    from charset_normalizer import from_bytes  # only legacy files need it
+    try:   # English-language text with typographic quotes and a few accented names
+        text = raw.decode("cp1252")
+        if _non_ascii_share(text) <= config.MAX_NON_ASCII_CP1252:
+            return _plausible(text, "cp1252")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # other legacy encodings
 
     best = from_bytes(raw).best()
     if best is None:
@@ -226,9 +245,16 @@ class _LineBuilder:
         self.parts, self.lead, self.lead_open, self.heading = [], [], True, False
 
 
+_TAXONOMY = re.compile(r"^(?:tag|category|post|type|format|status|postid|page-id|author)-", re.I)
+
+
 def _is_furniture(node) -> bool:
+    if node.tag in ("article", "main"):    # the content itself, whatever its classes say
+        return False
     attrs = node.attributes or {}
-    tokens = " ".join(v or "" for k, v in attrs.items() if k in ("class", "id", "role")).split()
+    tokens = [t for t in " ".join(v or "" for k, v in attrs.items()
+                                  if k in ("class", "id", "role")).split()
+              if not _TAXONOMY.match(t)]  # WordPress taxonomy classes ("tag-social-media")
     if any(_FURNITURE.search(t) for t in tokens) or attrs.get("role") in ("navigation",
                                                                           "banner", "contentinfo"):
         return True

@@ -83,6 +83,8 @@ class _Lines:
         return any(rx.fullmatch(self.text(i)) for rx in self.ref.footer)
 
     def byline(self, i: int) -> tuple[str, ...] | None:
+        if self.front_matter(i):           # "IPRI Team", "Africa Weekly"
+            return None
         return parse_byline(self.text(i), self.not_names)
 
     def heading_like(self, i: int) -> bool:
@@ -170,11 +172,9 @@ def _heading_block(ls: _Lines, sec: int, floor: int) -> tuple[int, int | None, t
     """Walk back from a story's first section heading over its author line(s)
     and heading lines. Returns (first line of the block, title line, authors)."""
     i, authors, title = sec - 1, (), None
-    while i >= floor and not title:         # author lines sit under the title
-        names = ls.byline(i)
-        if not names:
-            break
-        authors = names + authors
+    names = ls.byline(i) if i >= floor else None
+    if names:                               # one author line sits under the title
+        authors = names
         i -= 1
     while i >= floor and ls.heading_like(i) and not ls.section_kind(i) and not ls.front_matter(i) \
             and not (title is not None and ls.byline(i)):
@@ -293,7 +293,8 @@ def segment(doc: Document, ref: Reference) -> Segmented:
         last -= 1
     content_first = h_last + 1
     issue_title = next((ls.text(i) for i in range(h_first - 1, -1, -1)
-                        if not ls.front_matter(i) and ls.heading_like(i) and not ls.byline(i)), None)
+                        if not ls.front_matter(i) and ls.heading_like(i) and not ls.byline(i)
+                        and parse_header(ls.text(i), ref) is None), None)
 
     story_specs: list[tuple[int, int | None, tuple[str, ...], int]] = []  # block, title, authors, first
     if section_lines:
@@ -328,6 +329,8 @@ def segment(doc: Document, ref: Reference) -> Segmented:
         names = ls.byline(i)
         if names and not doc_authors:
             doc_authors = names
+    if not doc_authors and story_specs[0][1] is None:   # an author line under the header
+        doc_authors = story_specs[0][2]
     stories = []
     for k, (block, title, authors, first) in enumerate(story_specs):
         end = story_specs[k + 1][0] - 1 if k + 1 < len(story_specs) else last
