@@ -461,3 +461,20 @@ def test_complete_documents_pass_check_complete(ending):
     seg = seg_of(f"Conflict Alerts # 311, 15 June 2023\n{TITLE_1}\nIn the news\n{NEWS_1}{ending}\n")
     check_complete(seg)   # does not raise
     assert seg.stories[-1].body.rstrip().endswith(".")
+
+
+def test_markdown_front_matter_fills_what_the_page_lacks(tmp_path):
+    """A front-matter block gives the date and title a Markdown alert's own
+    header line leaves out; the printed header wins where both speak."""
+    from alertdata.ingest import Source, ingest
+    from alertdata.reference import load_reference
+    from alertdata.segment import segment
+
+    text = ("---\ntitle: Kovia votes for a new parliament\ndate: 2022-08-14\nissue: 99\n---\n"
+            "# Conflict Alerts # 81\n\n## In the news\n\nOn 12 August, voters in Kovia went to the "
+            "polls in large numbers, and observers said the count was orderly and calm.\n")
+    doc = ingest(Source(tmp_path / "a.md", "a.md"), text.encode())
+    seg = segment(doc, load_reference())
+    assert str(seg.header.published_on) == "2022-08-14"
+    assert seg.header.issue_number == 81
+    assert seg.stories[0].title == "Kovia votes for a new parliament"

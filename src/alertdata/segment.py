@@ -166,6 +166,35 @@ def _replace(h: Header, **changes) -> Header:
     return replace(h, **changes)
 
 
+def _with_front_matter(h: Header, meta: dict, ref: Reference) -> tuple[Header, str | None]:
+    """Fill header fields the page lacks from a Markdown front-matter block
+    (series, issue/issue_number, volume, number, date, title); the printed
+    header wins where both give a value."""
+    if not meta:
+        return h, None
+    changes: dict = {}
+    series_name = meta.get("series")
+    if h.series is None and isinstance(series_name, str):
+        label = parse_label(series_name, ref)
+        if label:
+            changes.update(series=label[0].name, series_code=label[0].code)
+    for field, keys in (("issue_number", ("issue_number", "issue")), ("volume", ("volume",)),
+                        ("volume_issue", ("volume_issue", "number"))):
+        value = next((meta[k] for k in keys if k in meta), None)
+        if getattr(h, field) is None and isinstance(value, int) and not isinstance(value, bool):
+            changes[field] = value
+    value = meta.get("published_on", meta.get("date"))
+    if h.published_on is None and h.bad_date is None and value is not None:
+        if hasattr(value, "year") and not hasattr(value, "hour"):
+            changes["published_on"] = value
+        elif isinstance(value, str):
+            d, printed, bad = find_date(value)
+            if printed:
+                changes.update(published_on=d, bad_date=bad)
+    title = meta.get("title")
+    return (_replace(h, **changes) if changes else h), (title if isinstance(title, str) else None)
+
+
 # ---------------------------------------------------------------- stories
 
 def _heading_block(ls: _Lines, sec: int, floor: int) -> tuple[int, int | None, tuple[str, ...]]:
@@ -284,6 +313,7 @@ def segment(doc: Document, ref: Reference) -> Segmented:
                         series_code=label[0].code if label else None,
                         issue_number=label[1] if label else None)
         warnings.append("no issue header line: publication date unknown, relative dates unresolved")
+    header, issue_title_meta = _with_front_matter(header, doc.meta.get("front_matter") or {}, ref)
     if header.bad_date:
         raise Reject("validate", f"header date '{header.bad_date}' is not a valid calendar date; the "
                                  "publication date is needed to resolve relative dates - correct the "
@@ -294,7 +324,7 @@ def segment(doc: Document, ref: Reference) -> Segmented:
     content_first = h_last + 1
     issue_title = next((ls.text(i) for i in range(h_first - 1, -1, -1)
                         if not ls.front_matter(i) and ls.heading_like(i) and not ls.byline(i)
-                        and parse_header(ls.text(i), ref) is None), None)
+                        and parse_header(ls.text(i), ref) is None), None) or issue_title_meta
 
     story_specs: list[tuple[int, int | None, tuple[str, ...], int]] = []  # block, title, authors, first
     if section_lines:
