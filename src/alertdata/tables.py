@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .headers import Header
-from .schemas import TABLE, TABLES, TableSpec
+from .schemas import TABLES, TableSpec
 
 
 @dataclass(frozen=True)
@@ -123,4 +123,4 @@ def dedupe_entities(rows: list[dict], key: str) -> list[dict]:
     return [merged[k] for k in sorted(merged)]
 
 
-__all__ = ["Extracted", "Rejected", "Assembled", "assemble", "document_id", "alert_id", "TABLE"]
+__all__ = ["Extracted", "Rejected", "Assembled", "assemble", "document_id", "alert_id"]
