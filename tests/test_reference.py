@@ -53,3 +53,63 @@ def test_a_bad_entry_is_named(tmp_path):
 
 def test_the_source_checkout_etl_folder_is_found():
     assert etl_dir().resolve() == ETL.resolve()
+
+
+# ---------------------------------------------------------------- world knowledge
+
+def _broken(tmp_path, name: str, old: str, new: str) -> Path:
+    folder = tmp_path / "etl"
+    shutil.copytree(ETL, folder)
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def test_actor_dictionary_is_consistent():
+    ref = parse_reference(ETL)
+    ids = [a["id"] for a in ref.actors]
+    assert len(ids) == len(set(ids))
+    assert {"wagner-group", "jnim", "ecowas", "hezbollah"} <= set(ids)
+    assert all(a["type"] not in ("state", "person") for a in ref.actors)   # those are generated
+
+
+def test_an_alias_pointing_at_two_actors_is_refused(tmp_path):
+    folder = _broken(tmp_path, "actors.yaml", "aliases: [ECOWAS]", "aliases: [ECOWAS, Hezbollah]")
+    with pytest.raises(ReferenceError, match=r"actors\.yaml.*'Hezbollah'"):
+        parse_reference(folder)
+
+
+def test_an_unknown_actor_type_is_refused(tmp_path):
+    folder = _broken(tmp_path, "actors.yaml", "type: pmc", "type: mercenary")
+    with pytest.raises(ReferenceError, match=r"actors\.yaml.*mercenary"):
+        parse_reference(folder)
+
+
+def test_a_place_out_of_range_is_refused(tmp_path):
+    folder = _broken(tmp_path, "places.yaml", "latitude: 14.5", "latitude: 145")
+    with pytest.raises(ReferenceError, match=r"places\.yaml.*latitude"):
+        parse_reference(folder)
+
+
+def test_a_demonym_of_two_countries_is_refused(tmp_path):
+    folder = _broken(tmp_path, "demonyms.yaml", "AFG: {adjectives: [Afghan]", "AFG: {adjectives: [Afghan, Malian]")
+    with pytest.raises(ReferenceError, match=r"demonyms\.yaml.*Malian"):
+        parse_reference(folder)
+
+
+def test_every_demonym_country_and_place_country_is_iso():
+    import pycountry
+
+    ref = parse_reference(ETL)
+    codes = {c.alpha_3 for c in pycountry.countries} | set(ref.extra_countries)
+    assert set(ref.demonyms) <= codes
+    assert {p["country"] for p in ref.places if p["country"]} <= codes
+    assert all(p["country"] is None for p in ref.places if p["feature_type"] == "region")
+
+
+def test_place_rules_hold_only_words():
+    ref = parse_reference(ETL)
+    for key in ("stop_words", "qualifiers", "natural_words", "site_heads"):
+        assert all(isinstance(w, str) for w in ref.place_rules[key]), key   # YAML reads On/No as booleans

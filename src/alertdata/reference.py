@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .vocab import ACTOR_TYPES, FEATURE_TYPES
+
 SECTION_KINDS = ("in_the_news", "issues_at_large", "in_perspective")
 
 
@@ -65,6 +67,13 @@ class Reference:
     ordinals: tuple[str, ...]
     country_aliases: dict[str, tuple[str, ...]]   # ISO3 -> extra names
     extra_countries: dict[str, str]               # ISO3 -> name, outside ISO 3166
+    ambiguous_countries: dict[str, tuple[str, ...]] = None   # name -> ISO3 options, usual first
+    demonyms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = None  # ISO3 -> (adjectives, people)
+    actors: tuple[dict, ...] = ()                 # etl/actors.yaml entries
+    national: dict[str, dict[str, tuple[str, ...]]] = None   # ISO3 -> body kind -> formal names
+    actor_forms: dict = None                      # etl/actor_forms.yaml
+    places: tuple[dict, ...] = ()                 # etl/places.yaml entries
+    place_rules: dict = None                      # etl/place_rules.yaml
 
     def series_by_printed(self) -> list[tuple[str, Series]]:
         """(printed name, series), longest printed name first."""
@@ -142,7 +151,14 @@ def parse_reference(folder: Path) -> Reference:
         _require(re.fullmatch(r"[A-Z]{3}", str(iso3)) is not None, f"{where}: {iso3!r} is not an ISO3 code")
         aliases[str(iso3)] = tuple(str(n) for n in names)
 
+    ambiguous = {}
+    for name, options in (countries.get("ambiguous") or {}).items():
+        _require(isinstance(options, list) and all(re.fullmatch(r"[A-Z]{3}", str(o)) for o in options),
+                 f"{where}: ambiguous {name!r} needs a list of ISO3 codes")
+        ambiguous[str(name)] = tuple(options)
+    world = parse_world(folder, set(aliases) | set(extra))
     return Reference(
+        **world,
         series=tuple(series),
         section_names=section_names,
         front_matter=tuple(_regex(p, f"{folder / 'layout.yaml'} front_matter") for p in layout["front_matter"]),
@@ -150,8 +166,121 @@ def parse_reference(folder: Path) -> Reference:
         footer=tuple(_regex(p, f"{folder / 'layout.yaml'} footer") for p in layout["footer"]),
         ordinals=tuple(str(o).casefold() for o in layout["ordinals"]),
         country_aliases=aliases,
+        ambiguous_countries=ambiguous,
         extra_countries=extra,
     )
+
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _iso3_codes(extra: set[str]) -> set[str]:
+    import pycountry
+    return {c.alpha_3 for c in pycountry.countries} | set(extra)
+
+
+def _alias_owner(where: Path, seen: dict, name: str, owner: str) -> None:
+    """No name may point at two entries: that would make matching a coin toss."""
+    key = " ".join(name.casefold().split())
+    _require(seen.get(key, owner) == owner,
+             f"{where}: name {name!r} given for both {seen.get(key)!r} and {owner!r}; keep it on one")
+    seen[key] = owner
+
+
+def parse_world(folder: Path, extra_codes: set[str]) -> dict:
+    """Demonyms, actors, actor forms, places and place rules, checked."""
+    codes = _iso3_codes(extra_codes)
+
+    where = folder / "demonyms.yaml"
+    raw = load_yaml("demonyms.yaml", folder)
+    _require(isinstance(raw, dict), f"{where}: expected a mapping of ISO3 -> adjectives, people")
+    demonyms, seen = {}, {}
+    for iso3, entry in raw.items():
+        _require(iso3 in codes, f"{where}: {iso3!r} is not an ISO 3166-1 alpha-3 code")
+        adjs = tuple(str(a) for a in (entry or {}).get("adjectives") or [])
+        people = tuple(str(a) for a in (entry or {}).get("people") or [])
+        for name in {*adjs, *people}:
+            _alias_owner(where, seen, name, iso3)
+        demonyms[iso3] = (adjs, people)
+
+    where = folder / "actors.yaml"
+    raw = load_yaml("actors.yaml", folder)
+    _require(isinstance(raw, dict) and isinstance(raw.get("actors"), list),
+             f"{where}: expected a top-level 'actors:' list")
+    actors, ids, seen = [], set(), {}
+    for n, a in enumerate(raw["actors"], 1):
+        _require(isinstance(a, dict) and {"id", "name", "type"} <= set(a),
+                 f"{where}: entry {n} needs id, name and type")
+        ident = str(a["id"])
+        _require(_ID.fullmatch(ident) is not None, f"{where}: id {ident!r} is not a slug")
+        _require(ident not in ids, f"{where}: id {ident!r} used twice")
+        ids.add(ident)
+        _require(a["type"] in ACTOR_TYPES, f"{where}: {ident}: type {a['type']!r} not in {ACTOR_TYPES}")
+        _require(a.get("country") is None or a["country"] in codes,
+                 f"{where}: {ident}: country {a.get('country')!r} is not an ISO3 code")
+        aliases = tuple(str(x) for x in a.get("aliases") or [])
+        for name in (a["name"], *aliases):
+            _alias_owner(where, seen, str(name), ident)
+        actors.append({"id": ident, "name": str(a["name"]), "type": a["type"], "country": a.get("country"),
+                       "parent": a.get("parent"), "aliases": aliases})
+    for a in actors:
+        _require(a["parent"] is None or a["parent"] in ids,
+                 f"{where}: {a['id']}: parent {a['parent']!r} is not an actor id")
+    national = {}
+    for iso3, bodies in (raw.get("national") or {}).items():
+        _require(iso3 in codes, f"{where}: national: {iso3!r} is not an ISO3 code")
+        national[iso3] = {}
+        for kind, names in (bodies or {}).items():
+            _require(kind in ("government", "military", "police"),
+                     f"{where}: national {iso3}: body {kind!r} must be government, military or police")
+            for name in names:
+                _alias_owner(where, seen, str(name), f"{kind}-{iso3.lower()}")
+            national[iso3][kind] = tuple(str(x) for x in names)
+
+    forms = load_yaml("actor_forms.yaml", folder)
+    where = folder / "actor_forms.yaml"
+    _require(isinstance(forms, dict) and {"national_bodies", "ministries", "titles", "references"} <= set(forms),
+             f"{where}: needs national_bodies, ministries, titles and references")
+    for kind, body in forms["national_bodies"].items():
+        _require(body.get("type") in ACTOR_TYPES, f"{where}: national body {kind}: bad type")
+    for ref_form, types in forms["references"].items():
+        _require(all(t in ACTOR_TYPES for t in types), f"{where}: reference {ref_form!r}: bad type in {types}")
+
+    where = folder / "places.yaml"
+    raw = load_yaml("places.yaml", folder)
+    _require(isinstance(raw, dict) and isinstance(raw.get("places"), list),
+             f"{where}: expected a top-level 'places:' list")
+    places, ids, seen = [], set(), {}
+    for n, p in enumerate(raw["places"], 1):
+        _require(isinstance(p, dict) and {"id", "name", "feature_type"} <= set(p),
+                 f"{where}: entry {n} needs id, name and feature_type")
+        ident = str(p["id"])
+        _require(_ID.fullmatch(ident) is not None and ident not in ids,
+                 f"{where}: id {ident!r} is not a slug or is used twice")
+        ids.add(ident)
+        _require(p["feature_type"] in FEATURE_TYPES, f"{where}: {ident}: bad feature_type {p['feature_type']!r}")
+        _require(p.get("country") is None or p["country"] in codes, f"{where}: {ident}: bad country")
+        for c in ("latitude", "longitude"):
+            _require(p.get(c) is None or isinstance(p[c], (int, float)), f"{where}: {ident}: {c} not a number")
+        _require(p.get("latitude") is None or -90 <= p["latitude"] <= 90, f"{where}: {ident}: latitude out of range")
+        _require(p.get("longitude") is None or -180 <= p["longitude"] <= 180,
+                 f"{where}: {ident}: longitude out of range")
+        aliases = [str(x) for x in p.get("aliases") or []]
+        for name in (p["name"], *aliases):
+            _alias_owner(where, seen, str(name), ident)
+        places.append({"id": ident, "name": str(p["name"]), "feature_type": p["feature_type"],
+                       "country": p.get("country"), "latitude": p.get("latitude"),
+                       "longitude": p.get("longitude"), "aliases": aliases, "source": p.get("source")})
+
+    rules = load_yaml("place_rules.yaml", folder)
+    where = folder / "place_rules.yaml"
+    _require(isinstance(rules, dict) and {"qualifiers", "kind_words", "stop_words"} <= set(rules),
+             f"{where}: needs qualifiers, kind_words and stop_words")
+    for word, kind in rules["kind_words"].items():
+        _require(kind.get("feature") in FEATURE_TYPES, f"{where}: kind word {word!r}: bad feature")
+
+    return {"demonyms": demonyms, "actors": tuple(actors), "national": national, "actor_forms": forms,
+            "places": tuple(places), "place_rules": rules}
 
 
 @lru_cache(maxsize=4)

@@ -23,18 +23,8 @@ LIST = pd.ArrowDtype(pyarrow.list_(pyarrow.string()))
 SLUG = r"^[a-z0-9]+(?:[-_.:][a-z0-9]+)*$"
 SHA256 = r"^[0-9a-f]{64}$"
 ISO3 = r"^[A-Z]{3}$"
-SECTIONS = ["in_the_news", "issues_at_large", "in_perspective", "other"]
-FORMATS = ["txt", "html", "md"]
-PRECISIONS = ["day", "month", "year"]
-ACTOR_TYPES = ["state", "government", "military", "police", "rebel_group", "militant_group", "pmc",
-               "political_party", "igo", "ngo", "media", "person", "civilians", "other"]
-FEATURE_TYPES = ["country", "admin1", "admin2", "city", "town", "village", "region", "site", "other"]
-STATEMENT_KINDS = ["direct", "partial", "indirect"]
-EVENT_TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-               "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
-               "ASSAULT", "OTHER"]
-CERTAINTIES = ["reported", "alleged", "planned"]
-STAGES = ["read", "decode", "segment", "extract", "validate", "dedupe"]
+from .vocab import (ACTOR_TYPES, CERTAINTIES, EVENT_TYPES, FEATURE_TYPES, FORMATS,  # noqa: E402,F401
+                    PRECISIONS, SECTIONS, STAGES, STATEMENT_KINDS)
 
 
 def _f(description: str, *, nullable: bool = False, **checks):
