@@ -43,7 +43,8 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def inspect(file: Path) -> None:
     """Show how one alert FILE is read: header fields, stories, sections and
-    points with headings and spans, or why the file is rejected."""
+    points with headings and spans, the actors and places found with their
+    spans, or why the file is rejected."""
     from .pipeline import inspect_file
     from .tables import Rejected
 
@@ -72,6 +73,27 @@ def inspect(file: Path) -> None:
             text = " ".join(story.body[s.char_start:s.char_end].split())
             click.echo(f"  {k:>2}. {s.section}{point}{heading} ({s.char_start}-{s.char_end}) "
                        f"{text[:70]}{'…' if len(text) > 70 else ''}")
+        _entities(result.rows, row["alert_id"])
+
+
+def _entities(rows: dict, alert_id: str) -> None:
+    """Actors and places of one story, each with the spans it was read from."""
+    actors = {a["actor_id"]: a for a in rows.get("actors", [])}
+    places = {p["location_id"]: p for p in rows.get("locations", [])}
+    for title, table, mentions, key in (("actors", actors, "actor_mentions", "actor_id"),
+                                        ("places", places, "location_mentions", "location_id")):
+        spans: dict[str, list[str]] = {}
+        for m in rows.get(mentions, []):
+            if m["alert_id"] == alert_id:
+                spans.setdefault(m[key], []).append(f"{m['surface']!r}@{m['char_start']}-{m['char_end']}")
+        click.echo(f"  {title} ({len(spans)}):")
+        for ident in sorted(spans, key=lambda i: table[i]["name"].casefold()):
+            e = table[ident]
+            kind = e.get("actor_type") or e.get("feature_type")
+            where = f" {e['latitude']:.2f},{e['longitude']:.2f}" if e.get("latitude") is not None else ""
+            via = f" for {e['affiliation_actor_id']}" if e.get("affiliation_actor_id") else ""
+            click.echo(f"    {e['name']} [{kind}, {e.get('country_iso3') or '-'}{where}{via}] {ident}: "
+                       + ", ".join(spans[ident]))
 
 
 @main.command()

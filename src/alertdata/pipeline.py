@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export
-from .extract.countries import country_index, main_country
+from .extract.story import actor_rows, extractors, location_rows, story_entities
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
 from .reference import Reference, load_reference
 from .segment import Segmented, check_complete, segment
@@ -60,10 +60,18 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
     """Records of every table for one segmented document."""
     doc, h = seg.document, seg.header
     doc_id = document_id(h, doc.source_sha256)
-    countries = country_index(ref)
+    ex = extractors(ref)
     alerts, sections = [], []
+    actors, actor_mentions, locations, location_mentions = [], [], [], []
     for story in seg.stories:
         aid = alert_id(doc_id, story.story_index)
+        found = story_entities(story.title, story.body, ex)
+        actors += actor_rows(found.actors)
+        actor_mentions += [{"alert_id": aid, "actor_id": m.actor_id, "surface": m.surface,
+                            "char_start": m.start, "char_end": m.end} for m in found.actor_mentions]
+        locations += location_rows(found.place_mentions)
+        location_mentions += [{"alert_id": aid, "location_id": m.place.location_id, "surface": m.surface,
+                               "char_start": m.start, "char_end": m.end} for m in found.place_mentions]
         alerts.append({
             "alert_id": aid, "document_id": doc_id, "source_path": doc.source_path,
             "source_sha256": doc.source_sha256, "source_format": doc.source_format,
@@ -72,7 +80,7 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
             "volume": h.volume, "volume_issue": h.volume_issue, "published_on": h.published_on,
             "story_index": story.story_index, "title": story.title, "issue_title": seg.issue_title,
             "authors": list(story.authors),
-            "country_iso3": main_country(story.title, story.body, countries),
+            "country_iso3": found.main_iso3,
             "body": story.body, "n_words": story.n_words})
         for k, s in enumerate(story.sections, 1):
             sections.append({"alert_id": aid, "section_index": k, "section": s.section,
@@ -81,7 +89,10 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
     return Extracted(document_id=doc_id, source_path=doc.source_path,
                      source_sha256=doc.source_sha256,
                      n_words=sum(s.n_words for s in seg.stories),
-                     rows={"alerts": alerts, "sections": sections}, warnings=seg.warnings)
+                     rows={"alerts": alerts, "sections": sections, "actors": actors,
+                           "actor_mentions": actor_mentions, "locations": locations,
+                           "location_mentions": location_mentions},
+                     warnings=seg.warnings)
 
 
 def process(source_path: str, raw: bytes, ref: Reference) -> Extracted | Rejected:

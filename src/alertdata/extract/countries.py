@@ -17,6 +17,15 @@ from ..reference import Reference
 class CountryIndex:
     names: dict[str, str]        # name as matched -> ISO3
     pattern: re.Pattern          # any name, longest first, on word boundaries
+    ambiguous: dict = None       # folded name -> ISO3 options, usual first
+
+    def resolve(self, text: str, context: set[str]) -> str | None:
+        """The country a name denotes in a story about `context` countries:
+        "Congo" in a story about the Republic of the Congo is COG."""
+        options = (self.ambiguous or {}).get(" ".join(text.casefold().split()))
+        if options:
+            return next((o for o in options if o in context), options[0])
+        return self.lookup(text)
 
     def lookup(self, text: str) -> str | None:
         """The country a whole name denotes ("The US" -> USA), or None."""
@@ -43,7 +52,7 @@ def _is_acronym(name: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _build(aliases: tuple, extra: tuple) -> CountryIndex:
+def _build(aliases: tuple, extra: tuple, ambiguous: tuple = ()) -> CountryIndex:
     import pycountry
 
     names: dict[str, str] = {}
@@ -64,15 +73,19 @@ def _build(aliases: tuple, extra: tuple) -> CountryIndex:
                 add(value, c.alpha_3)
     for iso3, name in extra:
         add(name, iso3)
+    for name, options in ambiguous:
+        names[name.casefold()] = options[0]
     parts = sorted(names, key=len, reverse=True)
     alternation = "|".join(re.escape(p) if _is_acronym(p) else "(?i:" + re.escape(p) + ")"
                            for p in parts)
     pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
-    return CountryIndex(names=names, pattern=pattern)
+    return CountryIndex(names=names, pattern=pattern,
+                        ambiguous={n.casefold(): tuple(o) for n, o in ambiguous})
 
 
 def country_index(ref: Reference) -> CountryIndex:
-    return _build(tuple(sorted(ref.country_aliases.items())), tuple(sorted(ref.extra_countries.items())))
+    return _build(tuple(sorted(ref.country_aliases.items())), tuple(sorted(ref.extra_countries.items())),
+                  tuple(sorted((ref.ambiguous_countries or {}).items())))
 
 
 def main_country(title: str | None, body: str, index: CountryIndex) -> str | None:

@@ -1,0 +1,144 @@
+"""Actors and places of one story, and its main country.
+
+The finders are built once per process from the reference data and the
+compiled gazetteer (`extractors`); `story_entities` is then a pure function
+of a story's title and body.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..gazetteer import Gazetteer, load_gazetteer
+from ..reference import Reference
+from .actors import Actor, ActorFinder, ActorMention
+from .countries import LEAD_WEIGHT, CountryIndex, _lead_end, country_index, main_country
+from .places import PlaceFinder, PlaceMention
+from .text import fold
+
+# Actor mentions whose words are a name, not a place, even when a place has
+# that name ("Tigray People's Liberation Front", "Colonel Gao").
+NAMING = {"dictionary", "titled", "person", "surname", "organisation", "fuzzy", "acronym"}
+
+
+# The lead's first country wins if it has this share of the top country's weight.
+OPENER_SHARE = 0.75
+
+
+@dataclass
+class StoryEntities:
+    main_iso3: str | None
+    actors: dict[str, Actor]
+    actor_mentions: list[ActorMention]
+    place_mentions: list[PlaceMention]
+
+
+@dataclass(frozen=True)
+class Extractors:
+    countries: CountryIndex
+    gazetteer: Gazetteer
+    places: PlaceFinder
+    actors: ActorFinder
+
+
+_BUILT: dict[int, tuple[Reference, Extractors]] = {}
+
+
+def _extractors(ref: Reference) -> Extractors:
+    countries = country_index(ref)
+    gaz = load_gazetteer(ref.places)
+    names = {}
+    for iso3 in set(countries.names.values()):
+        place = gaz.country(iso3)
+        names[iso3] = place.name if place else iso3
+    return Extractors(countries, gaz, PlaceFinder(gaz, ref.place_rules, countries, ref.demonyms),
+                      ActorFinder(ref, countries, names, gaz.capitals()))
+
+
+def extractors(ref: Reference) -> Extractors:
+    """The finders for this reference data, built once per process."""
+    hit = _BUILT.get(id(ref))
+    if hit is None or hit[0] is not ref:
+        hit = _BUILT[id(ref)] = (ref, _extractors(ref))
+    return hit[1]
+
+
+def _main_from_mentions(body: str, places: list[PlaceMention], demonyms: dict[str, list[int]]) -> str | None:
+    """The country the story is about: the one its places name most (towns
+    and divisions count twice a country name, a demonym such as "Kyrgyz"
+    half, the lead paragraph double). Alerts open with the main event, so the
+    country the lead names first wins when it comes close to the top."""
+    lead = _lead_end(body)
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    items = [(m.place.country_iso3, m.start, 1.0 if m.place.feature_type == "country" else 2.0)
+             for m in places if m.written] + \
+        [(iso3, start, 0.5) for iso3, starts in demonyms.items() for start in starts]
+    for iso3, start, weight in items:
+        if iso3:
+            counts[iso3] += weight * (LEAD_WEIGHT if start < lead else 1)
+            first[iso3] = min(first.get(iso3, start), start)
+    if not counts:
+        return None
+    ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
+    opener = min(first, key=first.get)
+    close = counts[opener] >= OPENER_SHARE * counts[ranked[0]]
+    return opener if first[opener] < lead and close else ranked[0]
+
+
+def _title_country(title: str | None, ex: Extractors) -> str | None:
+    """The country a title names, or the country of the place it names
+    ("... in northern Shan" is Myanmar)."""
+    if not title:
+        return None
+    iso3 = main_country(title, "", ex.countries)
+    if iso3:
+        return iso3
+    countries = {m.place.country_iso3 for m in ex.places.find(title, None, lenient=True)
+                 if m.place.country_iso3}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def story_entities(title: str | None, body: str, ex: Extractors) -> StoryEntities:
+    """Places, actors and main country of a story."""
+    titled = _title_country(title, ex)
+    main = titled or main_country(None, body, ex.countries)
+
+    def run(main):
+        places = ex.places.find(body, main)
+        spans = [(m.start, m.end, m.place.country_iso3) for m in places]
+        actors, mentions = ex.actors.find(body, main, spans)
+        named = [(m.start, m.end) for m in mentions if m.how in NAMING]
+        places = [p for p in places if p.place.feature_type == "country"
+                  or not any(s <= p.start and p.end <= e for s, e in named)]
+        return places, actors, mentions
+
+    places, actors, mentions = run(main)
+    if not titled:
+        better = _main_from_mentions(body, places, ex.places.demonym_counts(body))
+        if better is not None and better != main:
+            main = better
+            places, actors, mentions = run(main)
+    return StoryEntities(main, actors, mentions, places)
+
+
+def actor_rows(actors: dict[str, Actor]) -> list[dict]:
+    return [{"actor_id": a.actor_id, "name": a.name, "actor_type": a.actor_type,
+             "country_iso3": a.country_iso3, "affiliation_actor_id": a.affiliation_actor_id,
+             "aliases": sorted({x for x in a.aliases if fold(x) != fold(a.name)})}
+            for a in sorted(actors.values(), key=lambda a: a.actor_id)]
+
+
+def location_rows(mentions: list[PlaceMention]) -> list[dict]:
+    rows: dict[str, dict] = {}
+    for m in mentions:
+        p = m.place
+        row = rows.setdefault(p.location_id, {
+            "location_id": p.location_id, "name": p.name, "feature_type": p.feature_type,
+            "country_iso3": p.country_iso3,
+            "admin1": p.name if p.feature_type == "admin1" else None,
+            "latitude": p.latitude, "longitude": p.longitude, "geonames_id": p.geonames_id,
+            "aliases": set()})
+        if m.written and fold(m.written) != fold(p.name):
+            row["aliases"].add(m.written)
+    return [dict(r, aliases=sorted(r["aliases"])) for _, r in sorted(rows.items())]

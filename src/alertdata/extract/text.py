@@ -1,0 +1,77 @@
+"""Words, sentences and name keys shared by the extractors.
+
+Every extractor works on the story body as one string and reports half-open
+character spans into it, so tokens keep their offsets.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A word: letters (any script) with inner apostrophes, hyphens or dots
+# ("al-Shabaab", "Ta'ang", "U.N."), or a number.
+_WORD = re.compile(r"[^\W\d_](?:[\w’'.\-]*[^\W_])?|\d+(?:[.,]\d+)*")
+_APOSTROPHES = str.maketrans({"’": "", "'": "", "ʼ": "", "‘": "", "`": "", "ʻ": ""})
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The words of text[start:end] with their offsets in text; a trailing
+    abbreviation dot is kept only for dotted acronyms ("U.S.")."""
+    out = []
+    for m in _WORD.finditer(text, start, len(text) if end is None else end):
+        w = m.group(0)
+        e = m.end()
+        if w.endswith(".") and w.count(".") == 1:
+            w, e = w[:-1], e - 1
+        out.append(Token(w, m.start(), e))
+    return out
+
+
+def words(text: str) -> list[Token]:
+    """Tokens with a possessive "'s" as a token of its own ("Mali's" -> "Mali", "'s")."""
+    out = []
+    for t in tokens(text):
+        m = re.search(r"[’']s$", t.text)
+        if m and len(t.text) > 2:
+            out.append(Token(t.text[:m.start()], t.start, t.start + m.start()))
+            out.append(Token("'s", t.start + m.start(), t.end))
+        else:
+            out.append(t)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def fold(name: str) -> str:
+    """The key a name is looked up by: accents, apostrophes, dots and case
+    dropped, hyphens and white space made one space ("Ta’ang" = "taang",
+    "Kok-Tash" = "kok tash", "U.N." = "un")."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.translate(_APOSTROPHES).replace(".", "").casefold()
+    s = re.sub(r"[\s\-‐‑–—_/]+", " ", s)
+    return s.strip()
+
+
+def slug(text: str) -> str:
+    """A stable id fragment: folded, non-alphanumerics as '-'."""
+    s = re.sub(r"[^a-z0-9]+", "-", fold(text))
+    return s.strip("-") or "x"
+
+
+def is_acronym(word: str) -> bool:
+    """'UN', 'ECOWAS', 'U.S.', 'M23': short, upper case, at least two letters."""
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) and word.upper() == word and len(word.replace(".", "")) <= 8
