@@ -113,3 +113,22 @@ def test_place_rules_hold_only_words():
     ref = parse_reference(ETL)
     for key in ("stop_words", "qualifiers", "natural_words", "site_heads"):
         assert all(isinstance(w, str) for w in ref.place_rules[key]), key   # YAML reads On/No as booleans
+
+
+def test_a_trigger_under_two_event_types_is_refused(tmp_path):
+    folder = _broken(tmp_path, "events.yaml", '"break out", "ambush",', '"break out", "ambush", "sign",')
+    with pytest.raises(ReferenceError, match=r"events\.yaml.*'sign'.*AGREE.*ASSAULT"):
+        parse_reference(folder)
+
+
+def test_a_reporting_verb_with_an_unknown_event_type_is_refused(tmp_path):
+    folder = _broken(tmp_path, "reporting.yaml", "warn: {event: THREATEN}", "warn: {event: WARN}")
+    with pytest.raises(ReferenceError, match=r"reporting\.yaml.*'warn'.*WARN"):
+        parse_reference(folder)
+
+
+def test_an_unquoted_no_in_event_cues_is_refused(tmp_path):
+    """YAML reads a bare `no` as false: the loader says to quote it."""
+    folder = _broken(tmp_path, "event_cues.yaml", 'never, "no",', "never, no,")
+    with pytest.raises(ReferenceError, match=r"event_cues\.yaml.*negations.*quote"):
+        parse_reference(folder)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .vocab import ACTOR_TYPES, FEATURE_TYPES
+from .vocab import ACTOR_TYPES, EVENT_TYPES, FEATURE_TYPES
 
 SECTION_KINDS = ("in_the_news", "issues_at_large", "in_perspective")
 
@@ -74,6 +74,9 @@ class Reference:
     actor_forms: dict = None                      # etl/actor_forms.yaml
     places: tuple[dict, ...] = ()                 # etl/places.yaml entries
     place_rules: dict = None                      # etl/place_rules.yaml
+    reporting: dict = None                        # etl/reporting.yaml
+    events: dict = None                           # etl/events.yaml
+    event_cues: dict = None                       # etl/event_cues.yaml
 
     def series_by_printed(self) -> list[tuple[str, Series]]:
         """(printed name, series), longest printed name first."""
@@ -280,7 +283,63 @@ def parse_world(folder: Path, extra_codes: set[str]) -> dict:
         _require(kind.get("feature") in FEATURE_TYPES, f"{where}: kind word {word!r}: bad feature")
 
     return {"demonyms": demonyms, "actors": tuple(actors), "national": national, "actor_forms": forms,
-            "places": tuple(places), "place_rules": rules}
+            "places": tuple(places), "place_rules": rules, **parse_speech_and_events(folder)}
+
+
+def _words(where: Path, key: str, values) -> list[str]:
+    """A list of lower-case words (YAML turns a bare `no` or `on` into a boolean)."""
+    _require(isinstance(values, list), f"{where}: {key} must be a list")
+    for v in values:
+        _require(isinstance(v, str) and v == v.lower(),
+                 f"{where}: {key}: {v!r} must be a lower-case string (quote words like 'no')")
+    return values
+
+
+def parse_speech_and_events(folder: Path) -> dict:
+    """Reporting verbs, event triggers and event cues, checked."""
+    where = folder / "reporting.yaml"
+    reporting = load_yaml("reporting.yaml", folder)
+    _require(isinstance(reporting, dict) and isinstance(reporting.get("verbs"), dict),
+             f"{where}: expected a 'verbs:' mapping of base form -> {{event: TYPE or null}}")
+    for verb, spec in reporting["verbs"].items():
+        event = (spec or {}).get("event")
+        _require(event is None or event in EVENT_TYPES,
+                 f"{where}: verb {verb!r}: event {event!r} is not a PLOVER type {EVENT_TYPES}")
+    for key in ("takes_object", "needs_that", "nouns", "speaker_roles"):
+        _words(where, key, reporting.get(key) or [])
+    for key in ("takes_object", "needs_that"):
+        unknown = [v for v in reporting.get(key) or [] if v not in reporting["verbs"]]
+        _require(not unknown, f"{where}: {key}: {unknown} are not listed under verbs")
+
+    where = folder / "events.yaml"
+    events = load_yaml("events.yaml", folder)
+    _require(isinstance(events, dict) and isinstance(events.get("types"), dict),
+             f"{where}: expected a 'types:' mapping of PLOVER type -> verbs, nouns")
+    owner: dict[tuple[str, str], str] = {}
+    for etype, lists in events["types"].items():
+        _require(etype in EVENT_TYPES, f"{where}: {etype!r} is not a PLOVER type {EVENT_TYPES}")
+        for pos in ("verbs", "nouns"):
+            for word in _words(where, f"{etype}.{pos}", (lists or {}).get(pos) or []):
+                key = (pos, word)
+                _require(owner.get(key, etype) == etype,
+                         f"{where}: {pos[:-1]} {word!r} is under both {owner.get(key)} and {etype}; "
+                         "keep it under one type")
+                owner[key] = etype
+
+    where = folder / "event_cues.yaml"
+    cues = load_yaml("event_cues.yaml", folder)
+    _require(isinstance(cues, dict) and {"certainty", "negations", "fatalities"} <= set(cues),
+             f"{where}: needs certainty, negations and fatalities")
+    for key in ("alleged", "planned"):
+        _words(where, f"certainty.{key}", cues["certainty"].get(key) or [])
+    _words(where, "negations", cues["negations"])
+    fat = cues["fatalities"]
+    for key in ("death_words", "victims", "at_least", "at_most", "about"):
+        _words(where, f"fatalities.{key}", fat.get(key) or [])
+    for key in ("numbers", "multipliers"):
+        _require(all(isinstance(v, int) for v in (fat.get(key) or {}).values()),
+                 f"{where}: fatalities.{key} values must be whole numbers")
+    return {"reporting": reporting, "events": events, "event_cues": cues}
 
 
 @lru_cache(maxsize=4)
