@@ -1,0 +1,271 @@
+"""Date expressions of the alerts' prose, resolved against the issue date.
+
+Alerts date their events in a handful of ways ("On 3 May", "on 3 June 2021",
+"Last Thursday (28 May 2020)", "in mid-April", "since 2011", "the same day",
+"two days later"). Plain rules cover them better than a general date parser:
+they know the precision of what was written (a month named alone is a month,
+not the issue's day of that month) and they never guess a date from a number.
+
+A date without a year takes the issue's year, unless that puts it more than
+`FUTURE_DAYS` after the issue: then it is the year before (a January issue's
+"On 28 December"). Relative days ("the same day", "two days later") count
+from the last day-precise date written before them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# A yearless date may lie this far after the issue (planned events); further
+# is read as the previous year.
+FUTURE_DAYS = 60
+
+MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+          "july": 7, "august": 8, "september": 9, "october": 10, "november": 11,
+          "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
+          "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+            "saturday": 5, "sunday": 6}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "fifteen": 15, "twenty": 20, "thirty": 30}
+
+# Month names are capitalised in prose ("May" is otherwise a modal verb);
+# upper case is accepted for headings written in capitals.
+_MONTH = (r"(?P<{g}>(?:January|February|March|April|May|June|July|August|September|October|"
+          r"November|December|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|"
+          r"OCTOBER|NOVEMBER|DECEMBER)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+          r"\b\.?)")
+_DAY = r"(?P<{g}>(?:[12]\d|3[01]|0?[1-9]))(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{g}>(?:1[89]|20)\d\d)"
+_RANGE = r"(?:\s*(?:-|–|—|/|to|and|&)\s*" + _DAY.format(g="d2") + ")?"
+_LEAD = (r"(?P<lead>(?i:(?:(?:earlier|later|previously|also|then|and|but)\s*,?\s+)?"
+         r"(?:on|in|since|from|until|till|to|by|during|between|before|after|of|through|"
+         r"throughout|as of|at the end of|at the start of|at the beginning of|"
+         r"by the end of|on the night of|the night of|the weekend of|the)\s+))?")
+_PART = r"(?:(?P<part>(?i:early|mid|late|the end of|the start of|the beginning of))[\s-]+)?"
+# "3 May, 2021" takes the year; "3 May, 2000 people" does not.
+_YEAR_TAIL = (r"(?:(?:\s+|,\s*(?=\d{4}(?!\s+[a-z])))" + _YEAR.format(g="y")
+              + r"(?!\d|,\d))?")
+
+_DAY_MONTH = re.compile(_LEAD + r"(?<![\d,.])" + _DAY.format(g="d") + _RANGE + r"\s+(?:of\s+)?"
+                        + _MONTH.format(g="m") + _YEAR_TAIL)
+_MONTH_DAY = re.compile(_LEAD + _MONTH.format(g="m") + r"\s+" + _DAY.format(g="d")
+                        + r"\b(?![,.]?\d)" + _RANGE + _YEAR_TAIL)
+_MONTH_YEAR = re.compile(_LEAD + _PART + _MONTH.format(g="m") + r",?\s+"
+                         + _YEAR.format(g="y") + r"(?!\d|,\d)")
+_MONTH_ALONE = re.compile(
+    r"(?P<lead>(?i:(?:earlier|later)\s+)?(?i:in|since|during|by|until|till|from|to|of|before|"
+    r"after|through|throughout|between|and|or|last|this|next|early|mid|late|the end of|"
+    r"the start of|the beginning of)[\s-]+)" + _PART + _MONTH.format(g="m")
+    + r"(?!\s*\d)")
+_YEAR_ALONE = re.compile(
+    r"(?P<lead>(?i:in|since|from|until|till|to|by|during|of|before|after|between|and|through|"
+    r"throughout|early|late|mid|the end of|the start of|the beginning of|the)[\s-]+)"
+    r"(?<![\d,.])" + _YEAR.format(g="y") + r"\b(?!\s*(?:-|–)\s*\d|s\b|’s|'s)")
+_WEEKDAY = re.compile(
+    r"(?P<lead>(?i:(?:earlier|later)\s*,?\s+)?(?i:on|last|this|next|since|by|until|from)\s+)?"
+    r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s+(?:night|morning|evening|afternoon))?(?P<tail>\s*,?\s*\(?)")
+_RELATIVE = re.compile(
+    r"(?i:(?P<same>(?:(?:on|earlier|later)\s+)?(?:the\s+same|that)\s+(?:day|night|morning|"
+    r"evening|afternoon))|(?P<next>(?:on\s+)?the\s+(?:next|following)\s+(?:day|morning|night)|"
+    r"the\s+day\s+after|a\s+day\s+later)|(?P<prev>(?:on\s+)?the\s+(?:previous|preceding)\s+day|"
+    r"the\s+day\s+before|a\s+day\s+earlier)|(?P<n>\d+|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|fifteen|twenty|thirty)\s+(?P<unit>days?|weeks?)\s+(?P<dir>later|"
+    r"after|earlier|before)\b(?!\s+(?:the|a|an|his|her|its|their)\b)|(?P<today>today|yesterday)"
+    r"|(?P<cal>(?:earlier\s+|later\s+)?(?:this|last|next)\s+(?:week|month|year)))\b")
+
+PRECISIONS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression: its span, value and precision (value None: a time
+    the text names but does not fix, such as "earlier this week")."""
+    start: int
+    end: int
+    text: str
+    value: date | None
+    precision: str | None
+    cue: str            # the leading word, lower case ("on", "since", "" if none;
+                        # "relative" for "the same day", "two days later", "last month")
+    explicit_year: bool = False
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _with_year(month: int, day: int | None, published_on: date) -> date | None:
+    """The date in the issue's year, or the year before when that would put it
+    more than FUTURE_DAYS after the issue."""
+    first = _safe_date(published_on.year, month, day or 1)
+    if first is None:
+        return None
+    if first > published_on + timedelta(days=FUTURE_DAYS):
+        return _safe_date(published_on.year - 1, month, day or 1)
+    return first
+
+
+def _cue(m: re.Match) -> str:
+    lead = (m.groupdict().get("lead") or "").strip().lower().replace(",", "")
+    return lead.split()[-1] if lead else ""
+
+
+def _absolute(text: str, published_on: date) -> list[DateMention]:
+    """Calendar dates: day-month, month-day, month-year, month and year alone."""
+    found = []
+    for rx, kind in ((_DAY_MONTH, "day"), (_MONTH_DAY, "day"), (_MONTH_YEAR, "month"),
+                     (_MONTH_ALONE, "month"), (_YEAR_ALONE, "year")):
+        for m in rx.finditer(text):
+            g = m.groupdict()
+            year = int(g["y"]) if g.get("y") else None
+            if kind == "year":
+                value = date(year, 1, 1)
+            else:
+                month = _month(g["m"])
+                day = int(g["d"]) if kind == "day" else None
+                value = (_safe_date(year, month, day or 1) if year
+                         else _with_year(month, day, published_on))
+            if value is None:
+                continue
+            precision = "day" if kind == "day" else kind
+            cue = _cue(m)
+            if g.get("lead") and cue not in ("and", "or", "to", "the"):
+                start = m.start("lead")
+            elif g.get("part"):
+                start = m.start("part")
+            else:
+                start = m.start("y" if kind == "year" else "d" if rx is _DAY_MONTH else "m")
+            found.append(DateMention(start, m.end(), text[start:m.end()], value, precision,
+                                     cue, year is not None))
+    return found
+
+
+def _weekdays(text: str, published_on: date,
+              dates: list[DateMention]) -> tuple[list[DateMention], list[DateMention]]:
+    """"on Monday", "last Thursday": the latest such day up to the issue date
+    (the next one after "next"). A weekday followed by a written date
+    ("Last Thursday (28 May 2020)") is only the start of that date's text: the
+    written date wins, even when the weekday does not match it.
+    Returns (the dates, some extended to their weekday; the weekday mentions)."""
+    dates = list(dates)
+    found = []
+    for m in _WEEKDAY.finditer(text):
+        start = m.start("lead") if m.group("lead") else m.start("wd")
+        lead = (m.group("lead") or "").strip().lower()
+        written = next((i for i, d in enumerate(dates) if d.start == m.end("tail")), None)
+        if written is not None:
+            d = dates[written]
+            end = d.end + 1 if "(" in m.group("tail") and text[d.end:d.end + 1] == ")" else d.end
+            dates[written] = DateMention(start, end, text[start:end], d.value, d.precision,
+                                         lead.split()[-1] if lead else d.cue, d.explicit_year)
+            continue
+        if any(d.start <= m.start("wd") < d.end for d in dates):
+            continue
+        target = WEEKDAYS[m.group("wd").lower()]
+        if lead.endswith("next"):
+            value = published_on + timedelta(days=(target - published_on.weekday()) % 7 or 7)
+        else:
+            value = published_on - timedelta(days=(published_on.weekday() - target) % 7)
+        found.append(DateMention(start, m.end("wd"), text[start:m.end("wd")], value, "day",
+                                 lead.split()[-1] if lead else ""))
+    return dates, found
+
+
+def _relative(m: re.Match, anchor: date | None, published_on: date) -> tuple[date | None, str | None]:
+    g = m.groupdict()
+    if g["today"]:
+        return published_on - timedelta(days=int(g["today"].lower() == "yesterday")), "day"
+    if g["cal"]:
+        words = g["cal"].lower().split()
+        which, unit = words[-2], words[-1]
+        if unit == "week":
+            return None, None
+        shift = {"this": 0, "last": -1, "next": 1}[which]
+        if unit == "year":
+            return date(published_on.year + shift, 1, 1), "year"
+        month = published_on.month - 1 + shift
+        return date(published_on.year + month // 12, month % 12 + 1, 1), "month"
+    if anchor is None:
+        return None, None
+    if g["same"]:
+        return anchor, "day"
+    if g["next"]:
+        return anchor + timedelta(days=1), "day"
+    if g["prev"]:
+        return anchor - timedelta(days=1), "day"
+    n = g["n"].lower()
+    count = int(n) if n.isdigit() else NUMBER_WORDS[n]
+    days = count * (7 if g["unit"].lower().startswith("week") else 1)
+    sign = 1 if g["dir"].lower() in ("later", "after") else -1
+    return anchor + timedelta(days=sign * days), "day"
+
+
+def _overlaps(a: DateMention, b: DateMention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _inherit_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """"between 28 April and 1 May 2021", "3 and 5 June 2020": a yearless
+    date joined to a dated one takes that date's year."""
+    out = list(mentions)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = text[a.end:b.start].strip().lower()
+        if not a.explicit_year and b.explicit_year and a.precision in ("day", "month") \
+                and gap in ("and", "to", "-", "–", "until", "till", "or", ""):
+            value = _safe_date(b.value.year, a.value.month, a.value.day)
+            if value and value <= b.value:
+                out[i] = DateMention(a.start, a.end, a.text, value, a.precision, a.cue, True)
+    return out
+
+
+def find_dates(text: str, published_on: date | None) -> list[DateMention]:
+    """Every date expression in text, in order, resolved against published_on
+    (without an issue date, only expressions that carry their year resolve)."""
+    base = published_on or date(1, 1, 1)
+    candidates = _absolute(text, base)
+    # the longest expression wins where two overlap ("3 May 2021" over "May 2021")
+    candidates.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    chosen: list[DateMention] = []
+    for d in candidates:
+        if not any(_overlaps(d, c) for c in chosen):
+            chosen.append(d)
+    chosen, weekdays = _weekdays(text, base, chosen)
+    chosen += [w for w in weekdays if not any(_overlaps(w, c) for c in chosen)]
+    chosen.sort(key=lambda d: d.start)
+    chosen = _inherit_years(text, chosen)
+    if published_on is None:
+        chosen = [d for d in chosen if d.explicit_year or d.precision == "year"]
+    # relative expressions, in reading order, count from the last day-precise date
+    out: list[DateMention] = []
+    relatives = [m for m in _RELATIVE.finditer(text)
+                 if not any(c.start < m.end() and m.start() < c.end for c in chosen)]
+    events = sorted([(d.start, 0, d) for d in chosen] + [(m.start(), 1, m) for m in relatives],
+                    key=lambda x: (x[0], x[1]))
+    anchor = None
+    for _, is_relative, item in events:
+        if is_relative:
+            if published_on is None and (item.group("today") or item.group("cal")):
+                value, precision = None, None
+            else:
+                value, precision = _relative(item, anchor, base)
+            out.append(DateMention(item.start(), item.end(), item.group(0), value, precision,
+                                   "relative"))
+            if value is not None and precision == "day":
+                anchor = value
+        else:
+            out.append(item)
+            if item.precision == "day":
+                anchor = item.value
+    return out
