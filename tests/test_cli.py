@@ -57,3 +57,12 @@ def test_inspect_shows_header_stories_and_sections():
 def test_inspect_explains_a_rejected_file():
     result = CliRunner().invoke(main, ["inspect", str(DATA / "bad" / "bad-date.txt")])
     assert result.exit_code == 1 and "31 February 2022" in result.output
+
+
+def test_inspect_shows_quotes_and_events():
+    result = CliRunner().invoke(main, ["inspect", str(DATA / "alerts" / "ca-0421-sudan.txt")])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "statements (" in out and "[direct]" in out and "<person-" in out
+    assert "events (" in out and "ASSAULT" in out and "fatalities" in out
+    assert "2023-04-15 (day, 'On 15 April')" in out

@@ -64,6 +64,20 @@ def test_duckdb_has_every_table_and_enforces_keys(release, tmp_path):
     assert "offsets" in comment or "char_start" in comment
 
 
+def test_duckdb_views_join_names_and_places(release):
+    con = duckdb.connect(str(release / "alertdata.duckdb"), read_only=True)
+    events = pd.read_parquet(release / "parquet" / "events.parquet")
+    assert con.execute("select count(*) from events_full").fetchone()[0] == len(events)
+    named, located = con.execute(
+        "select count(actor1_name), count(latitude) from events_full").fetchone()
+    assert named == events.actor1_id.notna().sum() and located > 0
+    statements = con.execute("select count(*), count(speaker_name) from statements_full").fetchone()
+    assert statements[0] == len(pd.read_parquet(release / "parquet" / "statements.parquet"))
+    assert statements[1] > 0
+    assert con.execute("select comment from duckdb_views() where view_name = 'events_full'"
+                       ).fetchone()[0]
+
+
 def test_data_package_validates_with_frictionless(release):
     from frictionless import validate
 

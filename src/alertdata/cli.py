@@ -74,6 +74,45 @@ def inspect(file: Path) -> None:
             click.echo(f"  {k:>2}. {s.section}{point}{heading} ({s.char_start}-{s.char_end}) "
                        f"{text[:70]}{'…' if len(text) > 70 else ''}")
         _entities(result.rows, row["alert_id"])
+        _statements(result.rows, row["alert_id"])
+        _events(result.rows, row["alert_id"])
+
+
+def _clip(text: str | None, limit: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _statements(rows: dict, alert_id: str) -> None:
+    """Quotes and reported speech: kind, speaker (actor), verb, date, words."""
+    found = [s for s in rows.get("statements", []) if s["alert_id"] == alert_id]
+    click.echo(f"  statements ({len(found)}):")
+    for s in found:
+        when = f" on {s['stated_on']} ({s['date_precision']})" if s["stated_on"] else ""
+        role = f", {s['speaker_role']}" if s["speaker_role"] else ""
+        click.echo(f"    [{s['kind']}] {s['speaker'] or '?'}{role} <{s['speaker_actor_id'] or '-'}> "
+                   f"{s['verb']}{when} @{s['char_start']}-{s['char_end']}: \"{_clip(s['quote'])}\"")
+
+
+def _events(rows: dict, alert_id: str) -> None:
+    """Events: date, type, certainty, actors, place and fatalities."""
+    names = {a["actor_id"]: a["name"] for a in rows.get("actors", [])}
+    places = {p["location_id"]: p["name"] for p in rows.get("locations", [])}
+    found = [e for e in rows.get("events", []) if e["alert_id"] == alert_id]
+    click.echo(f"  events ({len(found)}):")
+    for e in found:
+        when = f"{e['event_date']} ({e['date_precision']}, {e['date_text']!r})" if e["event_date"] \
+            else "undated"
+        dead = ""
+        if e["fatalities"] is not None or e["fatalities_low"] is not None:
+            dead = (f", fatalities {e['fatalities'] if e['fatalities'] is not None else '?'}"
+                    f" [{e['fatalities_low'] if e['fatalities_low'] is not None else '?'}-"
+                    f"{e['fatalities_high'] if e['fatalities_high'] is not None else '?'}]")
+        click.echo(f"    {when} {e['event_type']} {e['certainty']}: "
+                   f"{names.get(e['actor1_id'], '-')} -> {names.get(e['actor2_id'], '-')} "
+                   f"at {places.get(e['location_id'], '-')}{dead} "
+                   f"@{e['char_start']}-{e['char_end']}")
+        click.echo(f"      {_clip(e['summary'], 110)}")
 
 
 def _entities(rows: dict, alert_id: str) -> None:

@@ -102,6 +102,44 @@ def duckdb_ddl(spec: TableSpec) -> str:
     return f"CREATE TABLE {spec.name} (\n" + ",\n".join(cols) + "\n)"
 
 
+# Views that join names, places and coordinates onto the fact tables, so a
+# first query needs no joins. Documented in the README.
+VIEWS = {
+    "events_full": """
+CREATE VIEW events_full AS
+SELECT e.event_id, e.alert_id, a.series, a.issue_number, a.published_on, a.title,
+       e.event_date, e.date_precision, e.date_text, e.event_type, e.certainty,
+       e.actor1_id, a1.name AS actor1_name, a1.actor_type AS actor1_type,
+       a1.country_iso3 AS actor1_country,
+       e.actor2_id, a2.name AS actor2_name, a2.actor_type AS actor2_type,
+       a2.country_iso3 AS actor2_country,
+       e.location_id, l.name AS location_name, l.feature_type AS location_type,
+       l.country_iso3 AS location_country, l.admin1, l.latitude, l.longitude, l.geonames_id,
+       e.fatalities, e.fatalities_low, e.fatalities_high, e.summary, e.char_start, e.char_end
+FROM events e
+JOIN alerts a USING (alert_id)
+LEFT JOIN actors a1 ON a1.actor_id = e.actor1_id
+LEFT JOIN actors a2 ON a2.actor_id = e.actor2_id
+LEFT JOIN locations l ON l.location_id = e.location_id""",
+    "statements_full": """
+CREATE VIEW statements_full AS
+SELECT s.statement_id, s.alert_id, a.series, a.issue_number, a.published_on, a.title,
+       a.country_iso3 AS story_country, s.kind, s.speaker, s.speaker_role,
+       s.speaker_actor_id, sa.name AS speaker_name, sa.actor_type AS speaker_type,
+       sa.country_iso3 AS speaker_country, s.verb, s.quote, s.stated_on, s.date_precision,
+       s.char_start, s.char_end
+FROM statements s
+JOIN alerts a USING (alert_id)
+LEFT JOIN actors sa ON sa.actor_id = s.speaker_actor_id""",
+}
+VIEW_COMMENTS = {
+    "events_full": "Events with their story, actors' names and types, and the place with "
+                   "coordinates: one row per event.",
+    "statements_full": "Statements with their story and the speaking actor's name, type and "
+                       "country: one row per statement.",
+}
+
+
 def write_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
     """Every table with its constraints and comments, in a storage format
     DuckDB 1.x clients (R, older Python) can open."""
@@ -119,6 +157,9 @@ def write_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
                 con.register("incoming", source)
                 con.execute(f"INSERT INTO {spec.name} SELECT * FROM incoming")
                 con.unregister("incoming")
+        for name, sql in VIEWS.items():
+            con.execute(sql)
+            con.execute(f"COMMENT ON VIEW {name} IS {_sql_str(VIEW_COMMENTS[name])}")
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export
-from .extract.story import actor_rows, extractors, location_rows, story_entities
+from .extract.story import actor_rows, extractors, event_rows, location_rows, statement_rows, story_facts
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
 from .reference import Reference, load_reference
 from .segment import Segmented, check_complete, segment
@@ -63,13 +63,18 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
     ex = extractors(ref)
     alerts, sections = [], []
     actors, actor_mentions, locations, location_mentions = [], [], [], []
+    statements, events = [], []
     for story in seg.stories:
         aid = alert_id(doc_id, story.story_index)
-        found = story_entities(story.title, story.body, ex)
+        found = story_facts(story.title, story.body, h.published_on, ex)
+        statements += statement_rows(aid, found.statements)
+        events += event_rows(aid, found.events)
         actors += actor_rows(found.actors)
         actor_mentions += [{"alert_id": aid, "actor_id": m.actor_id, "surface": m.surface,
                             "char_start": m.start, "char_end": m.end} for m in found.actor_mentions]
-        locations += location_rows(found.place_mentions)
+        fallback = found.country_place
+        used = fallback is not None and any(e.location_id == fallback.location_id for e in found.events)
+        locations += location_rows(found.place_mentions, [fallback] if used else [])
         location_mentions += [{"alert_id": aid, "location_id": m.place.location_id, "surface": m.surface,
                                "char_start": m.start, "char_end": m.end} for m in found.place_mentions]
         alerts.append({
@@ -91,7 +96,7 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
                      n_words=sum(s.n_words for s in seg.stories),
                      rows={"alerts": alerts, "sections": sections, "actors": actors,
                            "actor_mentions": actor_mentions, "locations": locations,
-                           "location_mentions": location_mentions},
+                           "location_mentions": location_mentions, "statements": statements, "events": events},
                      warnings=seg.warnings)
 
 

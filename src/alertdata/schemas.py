@@ -205,9 +205,12 @@ class Events(_Model):
                                      str_matches=SLUG)
     fatalities: Series[INT] = _f("Deaths reported, best figure ('about 300' -> 300); null if none "
                                  "stated.", nullable=True, ge=0)
-    fatalities_low: Series[INT] = _f("Lower bound ('more than 500' -> 500); else equal to fatalities.",
+    fatalities_low: Series[INT] = _f("Lower bound ('more than 500' -> 500, 'dozens' -> 24); equal to "
+                                     "fatalities for a count; null when the text gives only an upper "
+                                     "bound ('up to 40').",
                                      nullable=True, ge=0)
-    fatalities_high: Series[INT] = _f("Upper bound ('up to 40' -> 40); null if open-ended.",
+    fatalities_high: Series[INT] = _f("Upper bound ('up to 40' -> 40); equal to fatalities for a "
+                                      "count; null if open-ended ('at least 25').",
                                       nullable=True, ge=0)
     certainty: Series[STR] = _text("reported; alleged (hedged: 'allegedly', 'suspected'); planned "
                                    "(announced for the future).", isin=CERTAINTIES)

@@ -7,14 +7,19 @@ of a story's title and body.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
-from ..gazetteer import Gazetteer, load_gazetteer
+from ..gazetteer import Gazetteer, Place, load_gazetteer
 from ..reference import Reference
 from .actors import Actor, ActorFinder, ActorMention
 from .countries import LEAD_WEIGHT, CountryIndex, _lead_end, country_index, main_country
+from .dates import DateMention, find_dates
+from .events import Event, EventFinder
 from .places import PlaceFinder, PlaceMention
-from .text import fold
+from .quotes import find_quotes
+from .statements import Statement, StatementFinder, speech_lexicon
+from .text import fold, sentences
 
 # Actor mentions whose words are a name, not a place, even when a place has
 # that name ("Tigray People's Liberation Front", "Colonel Gao").
@@ -31,6 +36,11 @@ class StoryEntities:
     actors: dict[str, Actor]
     actor_mentions: list[ActorMention]
     place_mentions: list[PlaceMention]
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    country_place: Place | None = None      # the main country, where events fall back to
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,8 @@ class Extractors:
     gazetteer: Gazetteer
     places: PlaceFinder
     actors: ActorFinder
+    statements: StatementFinder
+    events: EventFinder
 
 
 _BUILT: dict[int, tuple[Reference, Extractors]] = {}
@@ -52,7 +64,9 @@ def _extractors(ref: Reference) -> Extractors:
         place = gaz.country(iso3)
         names[iso3] = place.name if place else iso3
     return Extractors(countries, gaz, PlaceFinder(gaz, ref.place_rules, countries, ref.demonyms),
-                      ActorFinder(ref, countries, names, gaz.capitals()))
+                      ActorFinder(ref, countries, names, gaz.capitals()),
+                      StatementFinder(speech_lexicon(ref.reporting)),
+                      EventFinder(ref.events, ref.reporting, ref.event_cues))
 
 
 def extractors(ref: Reference) -> Extractors:
@@ -122,6 +136,43 @@ def story_entities(title: str | None, body: str, ex: Extractors) -> StoryEntitie
     return StoryEntities(main, actors, mentions, places)
 
 
+def story_facts(title: str | None, body: str, published_on: date | None,
+                ex: Extractors) -> StoryEntities:
+    """Everything one story states: its entities, dates, statements and events."""
+    found = story_entities(title, body, ex)
+    found.sentences = sentences(body)
+    found.dates = find_dates(body, published_on)
+    found.statements, speakers, spoken = ex.statements.find(
+        body, found.sentences, found.actor_mentions, found.actors, found.dates, found.main_iso3)
+    found.actors.update(speakers)
+    found.actor_mentions = sorted(found.actor_mentions + spoken, key=lambda m: (m.start, m.end))
+    found.country_place = ex.gazetteer.country(found.main_iso3) if found.main_iso3 else None
+    found.events = ex.events.find(body, found.sentences, found.dates, find_quotes(body),
+                                  found.actor_mentions, found.actors, found.place_mentions,
+                                  found.country_place.location_id if found.country_place else None,
+                                  found.statements)
+    return found
+
+
+def event_rows(alert_id: str, events: list[Event]) -> list[dict]:
+    return [{"event_id": f"{alert_id}-e{n}", "alert_id": alert_id, "event_date": e.event_date,
+             "date_precision": e.precision, "date_text": e.date_text, "event_type": e.event_type,
+             "actor1_id": e.actor1_id, "actor2_id": e.actor2_id, "location_id": e.location_id,
+             "fatalities": e.fatalities, "fatalities_low": e.fatalities_low,
+             "fatalities_high": e.fatalities_high, "certainty": e.certainty, "summary": e.summary,
+             "char_start": e.start, "char_end": e.end}
+            for n, e in enumerate(events, 1)]
+
+
+def statement_rows(alert_id: str, statements: list[Statement]) -> list[dict]:
+    return [{"statement_id": f"{alert_id}-q{n}", "alert_id": alert_id, "kind": s.kind,
+             "speaker": s.speaker, "speaker_actor_id": s.speaker_actor_id,
+             "speaker_role": s.speaker_role, "verb": s.verb, "quote": s.quote,
+             "stated_on": s.stated_on, "date_precision": s.precision,
+             "char_start": s.start, "char_end": s.end}
+            for n, s in enumerate(statements, 1)]
+
+
 def actor_rows(actors: dict[str, Actor]) -> list[dict]:
     return [{"actor_id": a.actor_id, "name": a.name, "actor_type": a.actor_type,
              "country_iso3": a.country_iso3, "affiliation_actor_id": a.affiliation_actor_id,
@@ -129,9 +180,11 @@ def actor_rows(actors: dict[str, Actor]) -> list[dict]:
             for a in sorted(actors.values(), key=lambda a: a.actor_id)]
 
 
-def location_rows(mentions: list[PlaceMention]) -> list[dict]:
+def location_rows(mentions: list[PlaceMention], extra: list[Place] = ()) -> list[dict]:
+    """One row per place the story mentions, plus `extra` places its events
+    fall back to (the main country when the story never names it)."""
     rows: dict[str, dict] = {}
-    for m in mentions:
+    for m in [*mentions, *(PlaceMention(p, p.name, 0, 0, None) for p in extra)]:
         p = m.place
         row = rows.setdefault(p.location_id, {
             "location_id": p.location_id, "name": p.name, "feature_type": p.feature_type,

@@ -75,3 +75,33 @@ def is_acronym(word: str) -> bool:
     """'UN', 'ECOWAS', 'U.S.', 'M23': short, upper case, at least two letters."""
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) and word.upper() == word and len(word.replace(".", "")) <= 8
+
+
+# Words after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset("""mr mrs ms dr prof gen lt col maj capt cpt sgt cpl adm brig gov sen rep
+st no nos vol vols jr sr rev fr hon amb dept gen. e.g i.e etc vs approx est fig inc ltd co corp
+jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n u.k e.u""".split())
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Ý])|\n")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Half-open spans of the sentences of text. A paragraph break always ends
+    one; a full stop ends one unless it closes an abbreviation ("Dr.",
+    "Gen.") or an initial ("A. Hamdok")."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.group(0) != "\n" and m.group(0)[0] == ".":
+            before = re.search(r"([\w.]+)$", text[start:m.start()])
+            word = before.group(1).lower() if before else ""
+            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        end = m.end() if m.group(0) != "\n" else m.start()
+        if text[start:end].strip():
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            spans.append((start + lead, end))
+        start = m.end()
+    if text[start:].strip():
+        lead = len(text[start:]) - len(text[start:].lstrip())
+        spans.append((start + lead, len(text.rstrip())))
+    return spans

@@ -1,0 +1,367 @@
+"""Events of a story: what happened, when, where, to whom, how many died.
+
+Alerts tell events as dated clauses ("On 3 May, the army attacked ...",
+"... seized Goma in November 2012"), so a date expression anchors each event:
+the clause around it (from the previous date in its sentence to the next) is
+read for a trigger word of `etl/events.yaml`, which gives the PLOVER type;
+the actors and places mentioned in that clause give `actor1_id` (the subject,
+or the agent of a passive "by X"), `actor2_id` (the first actor after the
+trigger) and `location_id` (a town before a country; the story's country when
+the clause names no place).
+
+A clause with no trigger of its own continues the previous one ("stormed the
+prison on 2 March and, the next day, the one in Croix-des-Bouquets"). A
+trigger just after a negation ("did not attack") is no event. Hedges make an
+event `alleged`, an announcement for the future `planned`. The same event
+told twice in a story (same date and type; or a month that a day-precise
+event of the same type already covers) is kept once.
+
+Sentences without a date yield an undated event only for a finite verb
+trigger with an actor: the table keeps what the text tells, and its users
+filter on `event_date`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .actors import Actor, ActorMention
+from .dates import DateMention
+from .lexicon import Hit, Lexicon, phrase_regex
+from .places import PlaceMention
+from .quotes import Quote
+from .statements import Statement
+
+# Date cues that do not date an event of the clause ("the 2019 deal").
+NOT_EVENT_CUES = {"the"}
+FINITE = {"past", "s"}
+# Words after which a past form modifies a noun ("for displaced people").
+ATTRIBUTIVE = {"the", "a", "an", "for", "of", "with", "its", "their", "his", "her", "newly",
+               "recently", "internally", "already"}
+# Where a clause starts within a sentence: a date's event lies after it.
+CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|before|after|when|until)\b|"
+                          r"\s+(?:and|but)\s+(?=(?:they|he|she|it|the|its|their)\b)")
+
+
+@dataclass(frozen=True)
+class Event:
+    event_date: date | None
+    precision: str | None
+    date_text: str | None
+    event_type: str
+    actor1_id: str | None
+    actor2_id: str | None
+    location_id: str | None
+    fatalities: int | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    certainty: str
+    summary: str
+    start: int
+    end: int
+    trigger: str | None = None
+
+
+@dataclass(frozen=True)
+class Toll:
+    best: int | None
+    low: int | None
+    high: int | None
+
+
+class DeathCounter:
+    """Death tolls in a clause: "killing at least five people", "more than 120
+    people were killed", "a student was shot dead", "dozens died"."""
+
+    def __init__(self, cues: dict):
+        f = cues["fatalities"]
+        self.numbers = {k.lower(): v for k, v in f["numbers"].items()}
+        self.multipliers = {k.lower(): v for k, v in f["multipliers"].items()}
+        self.vague = {k.lower(): v for k, v in f["vague"].items()}
+        number_words = "|".join(sorted(map(re.escape, self.numbers), key=len, reverse=True))
+        vague_words = "|".join(sorted(map(re.escape, self.vague), key=len, reverse=True))
+        mult = "|".join(self.multipliers)
+        bound = "|".join(re.escape(w) for w in sorted(
+            f["at_least"] + f["at_most"] + f["about"], key=len, reverse=True))
+        self.at_least = set(f["at_least"])
+        self.at_most = set(f["at_most"])
+        count = (rf"(?P<bound>(?:{bound})\s+)?(?:(?P<between>between\s+)?(?P<num>\d{{1,3}}(?:,\d{{3}})+"
+                 rf"|\d+|{number_words})(?:\s+(?P<mult>{mult}))?(?:\s*(?:and|to|-|–)\s*"
+                 rf"(?P<num2>\d{{1,3}}(?:,\d{{3}})+|\d+|{number_words}))?|(?P<vague>{vague_words}))")
+        victims = "|".join(sorted(map(re.escape, f["victims"]), key=len, reverse=True))
+        deaths = "|".join(sorted(map(re.escape, f["death_words"]), key=len, reverse=True))
+        adjectives = r"(?:[a-z\-]+\s+){0,3}?"
+        self.before = re.compile(
+            rf"(?<![\w,])(?:{count})\s+(?:of\s+(?:them|whom)\s+)?{adjectives}(?:(?:{victims})\s+)?"
+            rf"(?:(?:who\s+)?(?:were|was|have\s+been|had\s+been|are|is|been)\s+)?"
+            rf"(?:reportedly\s+|allegedly\s+)?(?:{deaths})\b", re.I)
+        self.after = re.compile(
+            rf"\b(?:killing|killed|kills|kill|massacred|executed|murdered|leaving|left)\s+"
+            rf"(?:{count})(?:\s+{adjectives}(?:{victims}))?", re.I)
+        self.single = re.compile(
+            r"\b(?:killing|killed|assassinated|assassination of|murdered|murder of)\s+(?:a|an|the)\s+"
+            r"(?!\d|two\b|three\b|several\b|many\b)(?:[a-z\-]+\s+){0,2}?(?:[a-z]+)\b"
+            r"|\b(?:was|were)\s+(?:shot\s+dead|killed|assassinated|murdered|executed|beheaded)\b",
+            re.I)
+        self.toll = re.compile(rf"death\s+toll\s+(?:rose\s+to|of|reached|stood\s+at|to)\s+{count}",
+                               re.I)
+
+    def _value(self, text: str | None) -> int | None:
+        if not text:
+            return None
+        t = text.lower().replace(",", "")
+        return int(t) if t.isdigit() else self.numbers.get(t)
+
+    def _toll(self, m: re.Match) -> Toll | None:
+        g = m.groupdict()
+        if g.get("vague"):
+            low, high = self.vague[g["vague"].lower()]
+            return Toll(None, low, high)
+        n = self._value(g.get("num"))
+        if n is None:
+            return None
+        if g.get("mult"):
+            n *= self.multipliers[g["mult"].lower()]
+        n2 = self._value(g.get("num2"))
+        if n2 is not None and n2 > n:
+            return Toll(None, n, n2)
+        bound = (g.get("bound") or "").strip().lower()
+        if bound in self.at_least:
+            return Toll(n, n, None)
+        if bound in self.at_most:
+            return Toll(n, None, n)
+        return Toll(n, n, n)
+
+    def count(self, text: str) -> Toll | None:
+        """The first death toll the clause gives, or None."""
+        found = []
+        for rx in (self.toll, self.before, self.after):
+            for m in rx.finditer(text):
+                toll = self._toll(m)
+                if toll is not None:
+                    found.append((m.start(), toll))
+        if found:
+            return min(found, key=lambda x: x[0])[1]
+        m = self.single.search(text)
+        if m:
+            return Toll(1, 1, 1)
+        return None
+
+
+def _cue_regex(words: list[str]) -> re.Pattern | None:
+    return phrase_regex(words)
+
+
+class EventFinder:
+    """Finds the events of one story (see the module doc)."""
+
+    def __init__(self, events: dict, reporting: dict, cues: dict):
+        entries = []
+        for etype, lists in events["types"].items():
+            for pos in ("verbs", "nouns"):
+                entries += [(w, pos[:-1], etype) for w in (lists or {}).get(pos) or []]
+        entries += [(verb, "verb", spec["event"]) for verb, spec in reporting["verbs"].items()
+                    if (spec or {}).get("event")]
+        plural = {k: (v[0] if isinstance(v, list) else v)
+                  for k, v in (events.get("plural") or {}).items()}
+        irregular = dict(events.get("irregular") or {})
+        for k, v in (reporting.get("irregular") or {}).items():
+            irregular.setdefault(k, v)
+        self.triggers = Lexicon(entries, irregular, plural)
+        self.alleged = _cue_regex(cues["certainty"]["alleged"])
+        self.planned = _cue_regex(cues["certainty"]["planned"])
+        self.negations = _cue_regex(cues["negations"])
+        self.deaths = DeathCounter(cues)
+
+    # ------------------------------------------------------------ pieces
+
+    def _negated(self, body: str, hit: Hit, floor: int) -> bool:
+        """A negation among the three words before the trigger ("did not
+        attack", "no one was killed", "failed to agree")."""
+        window = body[max(floor, hit.start - 30):hit.start]
+        words = window.split()[-3:]
+        tail = " ".join(words)
+        return self.negations is not None and bool(self.negations.search(tail)) \
+            and not re.search(r"\bnot only\b", tail, re.I)
+
+    def _triggers(self, body: str, a: int, b: int, quotes: list[Quote]) -> list[Hit]:
+        out = []
+        for h in self.triggers.find(body, a, b):
+            if any(q.start <= h.start < q.end for q in quotes):
+                continue
+            if self._negated(body, h, a):
+                continue
+            out.append(h)
+        return out
+
+    @staticmethod
+    def _best(body: str, hits: list[Hit]) -> Hit | None:
+        """The clause's trigger: its first finite verb, else its first word."""
+        def finite(h: Hit) -> bool:
+            before = body[max(0, h.start - 20):h.start].split()
+            return h.pos == "verb" and h.form in FINITE and \
+                not (before and before[-1].lower() in ATTRIBUTIVE)
+        return next((h for h in hits if finite(h)), hits[0] if hits else None)
+
+    def _certainty(self, body: str, a: int, b: int, trigger: Hit | None, when: DateMention | None,
+                   sentence: tuple[int, int]) -> str:
+        if self.alleged is not None and self.alleged.search(body, sentence[0], sentence[1]):
+            clause_hit = self.alleged.search(body, a, b)
+            if clause_hit or b - a > 0.6 * (sentence[1] - sentence[0]):
+                return "alleged"
+        if self.planned is not None:
+            spots = [x for x in (trigger.start if trigger else None, when.start if when else None)
+                     if x is not None]
+            for spot in spots:
+                window = body[max(a, spot - 40):spot]
+                if self.planned.search(window):
+                    return "planned"
+        return "reported"
+
+    @staticmethod
+    def _actors(body: str, a: int, b: int, trigger: Hit | None, mentions: list[ActorMention],
+                actors: dict[str, Actor]) -> tuple[str | None, str | None]:
+        inside = [m for m in mentions if a <= m.start and m.end <= b and m.actor_id in actors]
+        if not inside:
+            return None, None
+        pivot = trigger.start if trigger else a
+        after = [m for m in inside if m.start >= (trigger.end if trigger else a)]
+        passive = trigger is not None and (
+            trigger.pos == "noun" or trigger.form == "past" and re.search(
+                r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", body[max(a, pivot - 25):pivot]))
+        agent = next((m for m in after if passive and m.start - trigger.end < 60
+                      and re.search(r"\bby\s+(?:the\s+)?$", body[max(a, m.start - 8):m.start])),
+                     None)
+        before = [m for m in inside if m.end <= pivot]
+        between = None
+        if not before and trigger is not None:
+            between = re.match(r"[^.;]{0,40}?\bbetween\s", body[trigger.end:b])
+        if agent is not None:
+            actor1 = agent
+        elif before:
+            actor1 = before[-1]
+        elif between and len(after) >= 2:
+            actor1, after = after[0], after[1:]
+        else:
+            actor1 = None
+        actor2 = next((m for m in after if (actor1 is None or m.actor_id != actor1.actor_id)
+                       and m is not agent), None)
+        return (actor1.actor_id if actor1 else None), (actor2.actor_id if actor2 else None)
+
+    @staticmethod
+    def _place(a: int, b: int, places: list[PlaceMention], fallback: str | None) -> str | None:
+        inside = [p for p in places if a <= p.start and p.end <= b]
+        specific = [p for p in inside if p.place.feature_type != "country"]
+        chosen = (specific or inside or [None])[0]
+        return chosen.place.location_id if chosen else fallback
+
+    # ------------------------------------------------------------ main
+
+    def find(self, body: str, sentences: list[tuple[int, int]], dates: list[DateMention],
+             quotes: list[Quote], mentions: list[ActorMention], actors: dict[str, Actor],
+             places: list[PlaceMention], country_location: str | None,
+             statements: list[Statement] = ()) -> list[Event]:
+        events: list[Event] = []
+        for sent in sentences:
+            here = [d for d in dates if sent[0] <= d.start < sent[1] and d.value is not None
+                    and d.cue not in NOT_EVENT_CUES
+                    and not any(q.start <= d.start < q.end for q in quotes if q.double)]
+            here = self._drop_range_ends(body, here)
+            if not here:
+                events += self._undated(body, sent, quotes, mentions, actors, places,
+                                        country_location)
+                continue
+            previous: Hit | None = None
+            bounds = self._regions(body, sent, here)
+            for k, d in enumerate(here):
+                a, b = bounds[k]
+                hits = self._triggers(body, a, b, quotes)
+                trigger = self._best(body, hits) or previous
+                previous = trigger
+                events.append(self._event(body, sent, a, b, d, trigger, mentions, actors, places,
+                                          country_location))
+        return self._dedupe(events)
+
+    @staticmethod
+    def _regions(body: str, sent: tuple[int, int], dates: list[DateMention]) -> list[tuple[int, int]]:
+        """The clause each date governs. A sentence that opens with its date
+        ("On 3 May, X did Y") dates what follows each date; one that ends
+        with it ("X did Y on 3 May") what precedes it. A clause break
+        (";", ", and", ", when") between two dates separates their clauses."""
+        opening = re.fullmatch(r"\W*(?:(?:earlier|later|then|also|and|but|previously|meanwhile)"
+                               r"\W+)*", body[sent[0]:dates[0].start], re.I) is not None
+        cuts = []
+        for k in range(1, len(dates)):
+            lo, hi = dates[k - 1].end, dates[k].start
+            breaks = list(CLAUSE_BREAK.finditer(body, lo, hi))
+            if breaks:
+                cuts.append(breaks[-1].start() if opening else breaks[0].start())
+            else:
+                cuts.append(hi if opening else lo)
+        edges = [sent[0], *cuts, sent[1]]
+        return [(edges[k], edges[k + 1]) for k in range(len(dates))]
+
+    @staticmethod
+    def _drop_range_ends(body: str, dates: list[DateMention]) -> list[DateMention]:
+        """"between 28 April and 1 May": the range is dated by its start."""
+        out = []
+        for d in dates:
+            if out and out[-1].cue in ("between", "from") and \
+                    body[out[-1].end:d.start].strip().lower() in ("and", "to", "-", "–", "until"):
+                continue
+            out.append(d)
+        return out
+
+    def _event(self, body, sent, a, b, d: DateMention | None, trigger: Hit | None, mentions,
+               actors, places, country_location) -> Event:
+        clause = (a, b)
+        actor1, actor2 = self._actors(body, a, b, trigger, mentions, actors)
+        toll = self.deaths.count(body[a:b])
+        start, end = clause
+        start += len(body[start:end]) - len(body[start:end].lstrip(" ,;"))
+        end = start + len(body[start:end].rstrip(" ,;"))
+        return Event(
+            event_date=d.value if d else None, precision=d.precision if d else None,
+            date_text=d.text if d else None,
+            event_type=trigger.label if trigger else "OTHER",
+            actor1_id=actor1, actor2_id=actor2,
+            location_id=self._place(a, b, places, country_location),
+            fatalities=toll.best if toll else None, fatalities_low=toll.low if toll else None,
+            fatalities_high=toll.high if toll else None,
+            certainty=self._certainty(body, a, b, trigger, d, sent),
+            summary=body[sent[0]:sent[1]], start=start, end=end,
+            trigger=trigger.text if trigger else None)
+
+    def _undated(self, body, sent, quotes, mentions, actors, places, country_location) -> list[Event]:
+        """A sentence without a date: an event only for a finite, past-tense
+        trigger verb with an actor in the sentence."""
+        hits = [h for h in self._triggers(body, sent[0], sent[1], quotes)
+                if h.pos == "verb" and h.form == "past"]
+        if not hits:
+            return []
+        trigger = hits[0]
+        if not any(sent[0] <= m.start < sent[1] for m in mentions):
+            return []
+        return [self._event(body, sent, sent[0], sent[1], None, trigger, mentions, actors, places,
+                            country_location)]
+
+    @staticmethod
+    def _dedupe(events: list[Event]) -> list[Event]:
+        """One event per (date, precision, type) in a story; a month-precise
+        event is dropped when a day in that month has an event of its type."""
+        seen: set = set()
+        days = {(e.event_date.year, e.event_date.month, e.event_type)
+                for e in events if e.event_date and e.precision == "day"}
+        out = []
+        for e in events:
+            if e.event_date is not None:
+                key = (e.event_date, e.precision, e.event_type)
+                if key in seen:
+                    continue
+                if e.precision == "month" and \
+                        (e.event_date.year, e.event_date.month, e.event_type) in days:
+                    continue
+                seen.add(key)
+            out.append(e)
+        return out

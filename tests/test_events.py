@@ -1,0 +1,130 @@
+"""Events: triggers, dates, actors, places, fatalities, certainty, negation
+and duplicates, one mechanism per test, on sentences written for the tests."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from alertdata.extract.events import DeathCounter
+from alertdata.extract.story import extractors, story_facts
+from alertdata.reference import load_reference
+
+ISSUE = date(2025, 3, 14)
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return extractors(load_reference())
+
+
+@pytest.fixture(scope="module")
+def deaths():
+    return DeathCounter(load_reference().event_cues)
+
+
+def events(ex, body, dated=True):
+    found = story_facts(None, body, ISSUE, ex)
+    return [e for e in found.events if not dated or e.event_date], found
+
+
+def test_a_dated_clause_is_a_typed_event(ex):
+    (e,), _ = events(ex, "On 3 March, Chadian troops attacked a rebel camp near Abeche.")
+    assert (e.event_date, e.precision, e.event_type) == (date(2025, 3, 3), "day", "ASSAULT")
+    assert e.date_text == "On 3 March"
+
+
+@pytest.mark.parametrize("sentence, etype", [
+    ("On 2 March, the two parties signed a ceasefire in Doha.", "AGREE"),
+    ("On 2 March, police arrested dozens of protesters in Dakar.", "COERCE"),
+    ("On 2 March, thousands of people demonstrated in Nairobi.", "PROTEST"),
+    ("On 2 March, France withdrew its troops from Niger.", "RETREAT"),
+    ("On 2 March, the EU imposed sanctions on three generals.", "SANCTION"),
+    ("On 2 March, Kenya deployed 400 police officers to Haiti.", "MOBILIZE"),
+    ("On 2 March, the Ghanaian president met the Togolese president in Lome.", "CONSULT"),
+    ("On 2 March, the army warned that it would respond with force.", "THREATEN"),
+    ("On 2 March, the president appointed a new prime minister.", "OTHER"),
+])
+def test_trigger_types(ex, sentence, etype):
+    (e,), _ = events(ex, sentence)
+    assert e.event_type == etype
+
+
+def test_subject_and_object_actors(ex):
+    (e,), found = events(ex, "On 5 March, the Malian army attacked the Wagner Group near Gao.")
+    assert (e.actor1_id, e.actor2_id) == ("military-mli", "wagner-group")
+    assert found.place_mentions and e.location_id == next(
+        p.place.location_id for p in found.place_mentions if p.surface == "Gao")
+
+
+def test_passive_agent_is_actor1(ex):
+    (e,), _ = events(ex, "On 5 March, a convoy was ambushed by the Islamic State near Menaka.")
+    assert e.actor1_id == "islamic-state"
+
+
+def test_location_falls_back_to_the_story_country(ex):
+    (e,), found = events(ex, "Senegal held elections. On 5 March, the Senegalese army arrested "
+                             "two opposition leaders.")
+    assert e.location_id == found.country_place.location_id
+
+
+def test_each_date_in_a_sentence_is_its_own_event(ex):
+    found, _ = events(ex, "On 2 March, gunmen stormed a prison in Bamako and, the next day, "
+                          "another in Kayes; the inmates were freed on 6 March.")
+    assert [(e.event_date.day, e.event_type) for e in found] == \
+        [(2, "ASSAULT"), (3, "ASSAULT"), (6, "CONCEDE")]
+
+
+@pytest.mark.parametrize("phrase, toll", [
+    ("killing at least 25 people", (25, 25, None)),
+    ("more than 120 people were killed", (120, 120, None)),
+    ("about 300 civilians were allegedly killed", (300, 300, 300)),
+    ("seven soldiers died", (7, 7, 7)),
+    ("a dozen villagers were killed", (12, 12, 12)),
+    ("between 20 and 30 people were killed", (None, 20, 30)),
+    ("up to 40 people were killed", (40, None, 40)),
+    ("dozens of people were killed", (None, 24, None)),
+    ("the attack killed a student", (1, 1, 1)),
+    ("2,300 people have been killed", (2300, 2300, 2300)),
+])
+def test_fatality_phrasings(deaths, phrase, toll):
+    t = deaths.count(phrase)
+    assert (t.best, t.low, t.high) == toll
+
+
+def test_wounded_are_not_dead(deaths):
+    assert deaths.count("at least 40 people were wounded") is None
+
+
+def test_hedged_event_is_alleged(ex):
+    (e,), _ = events(ex, "On 4 March, soldiers allegedly killed nine herders near Mopti.")
+    assert e.certainty == "alleged"
+
+
+def test_announced_event_is_planned(ex):
+    (e,), _ = events(ex, "The final accord is due to be signed on 20 March in Addis Ababa.")
+    assert e.certainty == "planned"
+
+
+def test_negated_trigger_is_no_event(ex):
+    (e,), _ = events(ex, "On 4 March, the rebels did not attack the town but negotiated with "
+                         "its elders.")
+    assert e.event_type == "CONSULT"
+
+
+def test_the_same_event_told_twice_is_one(ex):
+    found, _ = events(ex, "On 17 February, France announced the withdrawal of its troops from "
+                          "Mali. In February, France withdrew its troops.")
+    assert [(e.event_date, e.precision, e.event_type) for e in found] == \
+        [(date(2025, 2, 17), "day", "RETREAT")]
+
+
+def test_a_sentence_without_a_date_gives_an_undated_event(ex):
+    found, _ = events(ex, "The Malian army attacked a police post in Kidal.", dated=False)
+    assert [(e.event_date, e.event_type) for e in found] == [(None, "ASSAULT")]
+
+
+def test_spans_point_at_the_evidence(ex):
+    body = "Background. On 3 March, Chadian troops attacked a rebel camp near Abeche."
+    (e,), _ = events(ex, body)
+    assert body[e.start:e.end].startswith("On 3 March") and e.summary == body[12:]
