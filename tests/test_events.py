@@ -128,3 +128,11 @@ def test_spans_point_at_the_evidence(ex):
     body = "Background. On 3 March, Chadian troops attacked a rebel camp near Abeche."
     (e,), _ = events(ex, body)
     assert body[e.start:e.end].startswith("On 3 March") and e.summary == body[12:]
+
+
+def test_a_country_named_as_actor_is_not_the_place(ex):
+    """'France withdrew' in a story about Senegal happened in Senegal."""
+    (e,), found = events(ex, "Senegal and France fell out. On 5 March, France withdrew its "
+                             "troops. Senegal welcomed the move.")
+    assert e.location_id == found.country_place.location_id
+    assert found.main_iso3 == "SEN"

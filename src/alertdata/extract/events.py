@@ -251,10 +251,16 @@ class EventFinder:
 
     @staticmethod
     def _place(a: int, b: int, places: list[PlaceMention], fallback: str | None) -> str | None:
+        """The first town, division or site the clause names; else the story's
+        country (a country named in a clause is mostly an actor: "France
+        withdrew"); else the first country named."""
         inside = [p for p in places if a <= p.start and p.end <= b]
         specific = [p for p in inside if p.place.feature_type != "country"]
-        chosen = (specific or inside or [None])[0]
-        return chosen.place.location_id if chosen else fallback
+        if specific:
+            return specific[0].place.location_id
+        if fallback:
+            return fallback
+        return inside[0].place.location_id if inside else None
 
     # ------------------------------------------------------------ main
 
