@@ -75,28 +75,30 @@ def test_actor_dictionary_is_consistent():
     assert all(a["type"] not in ("state", "person") for a in ref.actors)   # those are generated
 
 
-def test_an_alias_pointing_at_two_actors_is_refused(tmp_path):
-    folder = _broken(tmp_path, "actors.yaml", "aliases: [ECOWAS]", "aliases: [ECOWAS, Hezbollah]")
-    with pytest.raises(ReferenceError, match=r"actors\.yaml.*'Hezbollah'"):
-        parse_reference(folder)
+# (file, text, replacement, what the error must say): one bad entry per case.
+REFUSED = {
+    "alias of two actors": ("actors.yaml", "aliases: [ECOWAS]", "aliases: [ECOWAS, Hezbollah]",
+                            r"actors\.yaml.*'Hezbollah'"),
+    "unknown actor type": ("actors.yaml", "type: pmc", "type: mercenary", r"actors\.yaml.*mercenary"),
+    "place out of range": ("places.yaml", "latitude: 14.5", "latitude: 145", r"places\.yaml.*latitude"),
+    "demonym of two countries": ("demonyms.yaml", "AFG: {adjectives: [Afghan]",
+                                 "AFG: {adjectives: [Afghan, Malian]", r"demonyms\.yaml.*Malian"),
+    "trigger under two types": ("events.yaml", '"break out", "ambush",',
+                                '"break out", "ambush", "sign",',
+                                r"events\.yaml.*'sign'.*AGREE.*ASSAULT"),
+    "unknown speech-act type": ("reporting.yaml", "warn: {event: THREATEN}", "warn: {event: WARN}",
+                                r"reporting\.yaml.*'warn'.*WARN"),
+    # YAML reads a bare `no` as false: the loader says to quote it
+    "unquoted no": ("event_cues.yaml", 'never, "no",', "never, no,",
+                    r"event_cues\.yaml.*negations.*quote"),
+}
 
 
-def test_an_unknown_actor_type_is_refused(tmp_path):
-    folder = _broken(tmp_path, "actors.yaml", "type: pmc", "type: mercenary")
-    with pytest.raises(ReferenceError, match=r"actors\.yaml.*mercenary"):
-        parse_reference(folder)
-
-
-def test_a_place_out_of_range_is_refused(tmp_path):
-    folder = _broken(tmp_path, "places.yaml", "latitude: 14.5", "latitude: 145")
-    with pytest.raises(ReferenceError, match=r"places\.yaml.*latitude"):
-        parse_reference(folder)
-
-
-def test_a_demonym_of_two_countries_is_refused(tmp_path):
-    folder = _broken(tmp_path, "demonyms.yaml", "AFG: {adjectives: [Afghan]", "AFG: {adjectives: [Afghan, Malian]")
-    with pytest.raises(ReferenceError, match=r"demonyms\.yaml.*Malian"):
-        parse_reference(folder)
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_bad_reference_entry_is_refused_by_name(tmp_path, case):
+    name, old, new, message = REFUSED[case]
+    with pytest.raises(ReferenceError, match=message):
+        parse_reference(_broken(tmp_path, name, old, new))
 
 
 def test_every_demonym_country_and_place_country_is_iso():
@@ -114,21 +116,3 @@ def test_place_rules_hold_only_words():
     for key in ("stop_words", "qualifiers", "natural_words", "site_heads"):
         assert all(isinstance(w, str) for w in ref.place_rules[key]), key   # YAML reads On/No as booleans
 
-
-def test_a_trigger_under_two_event_types_is_refused(tmp_path):
-    folder = _broken(tmp_path, "events.yaml", '"break out", "ambush",', '"break out", "ambush", "sign",')
-    with pytest.raises(ReferenceError, match=r"events\.yaml.*'sign'.*AGREE.*ASSAULT"):
-        parse_reference(folder)
-
-
-def test_a_reporting_verb_with_an_unknown_event_type_is_refused(tmp_path):
-    folder = _broken(tmp_path, "reporting.yaml", "warn: {event: THREATEN}", "warn: {event: WARN}")
-    with pytest.raises(ReferenceError, match=r"reporting\.yaml.*'warn'.*WARN"):
-        parse_reference(folder)
-
-
-def test_an_unquoted_no_in_event_cues_is_refused(tmp_path):
-    """YAML reads a bare `no` as false: the loader says to quote it."""
-    folder = _broken(tmp_path, "event_cues.yaml", 'never, "no",', "never, no,")
-    with pytest.raises(ReferenceError, match=r"event_cues\.yaml.*negations.*quote"):
-        parse_reference(folder)
