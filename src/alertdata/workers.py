@@ -1,0 +1,167 @@
+"""Where the per-document step runs: in this process, in a pool of local
+processes (`--jobs`), or on a Dask distributed cluster (`--scheduler`).
+
+The step, `pipeline.process`, is a pure function of (path, bytes, reference
+data), so where it runs cannot change a result; results always come back in
+input order, which keeps the published output byte-identical whatever the
+number of processes or machines.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+# A process pool pays off only when each worker gets a few documents.
+DOCS_PER_WORKER = 8
+# Documents per task sent to a worker: large enough to amortise the round
+# trip, small enough to balance the load at the end of a build.
+BATCH = 16
+# How long to keep trying to reach a Dask scheduler before giving up.
+CONNECT_TIMEOUT = "30s"
+
+
+class WorkerError(Exception):
+    """A worker cannot produce results that match this build."""
+
+
+def default_jobs() -> int:
+    """The cores this process may use (the CPU affinity mask where known)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:   # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------- local
+
+_POOL_ETL: Path | None = None
+
+
+def _pool_init(etl_folder: str) -> None:
+    global _POOL_ETL
+    _POOL_ETL = Path(etl_folder)
+
+
+def _extract_batch_local(batch: list[tuple[str, bytes]]) -> list:
+    from .extract.story import extractors
+    from .pipeline import process
+    from .reference import load_reference
+
+    ref = load_reference(_POOL_ETL)
+    extractors(ref)
+    return [process(path, raw, ref) for path, raw in batch]
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> list:
+    """Results of `process` for each (source_path, bytes), in order, using up
+    to `jobs` processes. With fork (Linux), workers inherit the reference data
+    and extractors already built here instead of building their own."""
+    from .extract.story import extractors
+    from .pipeline import process
+    from .reference import load_reference
+
+    ref = load_reference(etl_folder)
+    workers = min(jobs, len(items) // DOCS_PER_WORKER)
+    if workers <= 1:
+        return [process(path, raw, ref) for path, raw in items]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "fork" in methods:
+        extractors(ref)      # build once, before the workers are forked
+    size = max(1, min(BATCH, len(items) // (workers * 4)))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_init,
+                             initargs=(str(etl_folder),)) as pool:
+        out = []
+        for results in pool.map(_extract_batch_local, _batches(items, size)):
+            out.extend(results)
+    return out
+
+
+# ---------------------------------------------------------------- Dask
+
+def reference_files(etl_folder: Path) -> dict[str, bytes]:
+    """The reference data as bytes, to ship to workers."""
+    folder = Path(etl_folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@lru_cache(maxsize=4)
+def _materialise(ref_hash: str, files: tuple[tuple[str, bytes], ...]) -> Path:
+    """Write shipped reference data to a folder on the worker (once)."""
+    from .gazetteer import cache_dir
+
+    target = cache_dir() / f"etl-{ref_hash[:16]}"
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".etl-", dir=target.parent))
+        for name, data in files:
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        try:
+            os.rename(tmp, target)
+        except OSError:          # another worker got there first
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+@lru_cache(maxsize=4)
+def _generation(folder: str) -> str:
+    from .cache import generation
+    return generation(Path(folder))
+
+
+def extract_batch_remote(batch: list[tuple[str, bytes]], ref_hash: str,
+                         ref_files: tuple[tuple[str, bytes], ...]) -> tuple[str, list]:
+    """Run on a Dask worker: results of one batch with the client's reference
+    data, and the worker's generation (code, data and library versions), which
+    the client checks against its own."""
+    from .pipeline import process
+    from .reference import load_reference
+
+    folder = _materialise(ref_hash, ref_files)
+    ref = load_reference(folder)
+    return _generation(str(folder)), [process(path, raw, ref) for path, raw in batch]
+
+
+def run_dask(items: list[tuple[str, bytes]], etl_folder: Path, address: str, expected: str) -> list:
+    """Results of `process` on a Dask distributed cluster, in input order.
+    The workers need the same alertdata version installed; the reference data
+    is shipped to them with the work."""
+    try:
+        from dask.distributed import Client
+    except ImportError as e:
+        raise WorkerError("--scheduler needs Dask: pip install 'alertdata[dask]'") from e
+    from .cache import reference_hash
+
+    if not items:
+        return []
+    ref_hash = reference_hash(etl_folder)
+    files = tuple(reference_files(etl_folder).items())
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT)
+    except OSError as e:
+        raise WorkerError(f"cannot reach the Dask scheduler at {address} ({e}); "
+                          "start one (`dask scheduler`) or check the address") from e
+    with client:
+        [shipped] = client.scatter([files], broadcast=True)   # one object, on every worker
+        futures = [client.submit(extract_batch_remote, batch, ref_hash, shipped, pure=False)
+                   for batch in _batches(items, BATCH)]
+        out = []
+        for worker_generation, results in client.gather(futures):
+            if worker_generation != expected:
+                raise WorkerError("a Dask worker runs different alertdata code or library versions "
+                                  f"(generation {worker_generation}, this build {expected}); install "
+                                  "the same alertdata version on every worker")
+            out.extend(results)
+    return out

@@ -1,0 +1,180 @@
+"""Archive scale: parallel extraction, the incremental cache, up-to-date
+releases, partitioned Parquet, Dask, and a start-up free of heavy imports."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from alertdata import cache, workers
+from alertdata.pipeline import build
+
+DATA = Path(__file__).parent / "data" / "corpus"
+ALERTS = DATA / "alerts"
+ETL = Path(__file__).parents[1] / "etl"
+
+
+def sums(out: Path) -> str:
+    return (out / "SHA256SUMS").read_text()
+
+
+@pytest.fixture(scope="module")
+def reference_build(tmp_path_factory) -> Path:
+    """The dev corpus built in this process, with no cache involved."""
+    out = tmp_path_factory.mktemp("ref") / "output"
+    build([ALERTS], out, jobs=1, use_cache=False)
+    return out
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "alerts"
+    shutil.copytree(ALERTS, folder)
+    return folder
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch) -> Path:
+    """An empty extraction cache for this test alone."""
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(cache, "store_dir", lambda: folder)
+    return folder
+
+
+def test_output_is_byte_identical_whatever_the_number_of_processes(reference_build, tmp_path, monkeypatch):
+    monkeypatch.setattr(workers, "DOCS_PER_WORKER", 1)    # use the pool even for 14 documents
+    for jobs in (2, 3):
+        out = tmp_path / f"jobs{jobs}"
+        report = build([ALERTS], out, jobs=jobs, use_cache=False)
+        assert report.extracted == 14
+        assert sums(out) == sums(reference_build)
+
+
+def test_a_rebuild_extracts_only_the_changed_document(reference_build, corpus, tmp_path, own_cache):
+    out = tmp_path / "out"
+    first = build([corpus], out, jobs=1)
+    assert (first.extracted, first.cached) == (14, 0)
+    assert sums(out) == sums(reference_build)
+    changed = corpus / "ca-0421-sudan.txt"
+    changed.write_bytes(changed.read_bytes().replace(b"Khartoum", b"Omdurman", 1))
+    second = build([corpus], out, jobs=1)
+    assert (second.extracted, second.cached) == (1, 13)
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, jobs=1, use_cache=False)
+    assert sums(out) == sums(fresh) != sums(reference_build)
+
+
+def test_a_release_built_from_the_same_inputs_is_left_alone(corpus, tmp_path, own_cache):
+    out = tmp_path / "out"
+    build([corpus], out, jobs=1)
+    again = build([corpus], out, jobs=1)
+    assert again.up_to_date and again.published and again.rows["alerts"] == 23
+    assert "up to date" in again.summary()
+    # a release edited by hand is rebuilt, from the cache
+    (out / "csv" / "alerts.csv").write_text("tampered")
+    repaired = build([corpus], out, jobs=1)
+    assert not repaired.up_to_date and (repaired.extracted, repaired.cached) == (0, 14)
+    assert (out / "csv" / "alerts.csv").read_text() != "tampered"
+    # so is one asked for with other settings
+    assert not build([corpus], out, jobs=1, partition_by="year").up_to_date
+
+
+def test_changing_the_reference_data_invalidates_every_cached_result(corpus, tmp_path, own_cache, monkeypatch):
+    etl = tmp_path / "etl"
+    shutil.copytree(ETL, etl)
+    monkeypatch.setenv("ALERTDATA_ETL", str(etl))
+    build([corpus], tmp_path / "out", jobs=1)
+    with (etl / "actors.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\n# a reviewer's comment changes no entry but is still a new version\n")
+    report = build([corpus], tmp_path / "out", jobs=1)
+    assert (report.extracted, report.cached) == (14, 0)
+
+
+def test_a_damaged_cache_entry_is_extracted_again(reference_build, corpus, tmp_path, own_cache):
+    build([corpus], tmp_path / "a", jobs=1)
+    db = next(own_cache.glob("extract-*.sqlite"))
+    import sqlite3
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE entries SET result = x'00' WHERE rowid = (SELECT min(rowid) FROM entries)")
+    report = build([corpus], tmp_path / "b", jobs=1)
+    assert (report.extracted, report.cached) == (1, 13)
+    assert sums(tmp_path / "b") == sums(reference_build)
+
+
+def test_old_generations_are_pruned(corpus, tmp_path, own_cache, monkeypatch):
+    etl = tmp_path / "etl"
+    shutil.copytree(ETL, etl)
+    monkeypatch.setenv("ALERTDATA_ETL", str(etl))
+    single = corpus / "ca-0421-sudan.txt"
+    for k in range(cache.KEEP_GENERATIONS + 2):
+        (etl / "actors.yaml").write_text((ETL / "actors.yaml").read_text() + f"\n# edit {k}\n")
+        build([single], tmp_path / f"out{k}", jobs=1)
+    import sqlite3
+    with sqlite3.connect(next(own_cache.glob("extract-*.sqlite"))) as con:
+        assert con.execute("SELECT count(DISTINCT generation) FROM entries").fetchone()[0] \
+            == cache.KEEP_GENERATIONS
+
+
+def test_partitioned_parquet_reads_back_as_the_whole_table(reference_build, tmp_path):
+    out = tmp_path / "out"
+    build([ALERTS], out, jobs=1, use_cache=False, partition_by="year")
+    events = out / "parquet" / "events"
+    assert sorted(p.name for p in events.iterdir()) == ["year=2020", "year=2021", "year=2022",
+                                                        "year=2023", "year=2024"]
+    assert (out / "parquet" / "actors.parquet").is_file()      # not keyed by alert: one file
+    con = duckdb.connect()
+    lazy = con.sql(f"SELECT * EXCLUDE (year) FROM read_parquet('{events}/*/*.parquet', "
+                   "hive_partitioning = true) ORDER BY event_id").fetchall()
+    whole = con.sql(f"SELECT * FROM '{reference_build}/parquet/events.parquet' ORDER BY event_id").fetchall()
+    assert lazy == whole
+    by_year = con.sql(f"SELECT DISTINCT year = year(a.published_on) FROM read_parquet("
+                      f"'{events}/*/*.parquet', hive_partitioning = true) e JOIN "
+                      f"'{reference_build}/parquet/alerts.parquet' a USING (alert_id)").fetchall()
+    assert by_year == [(True,)]
+    # the CSV files, the database and the checksums are those of an unpartitioned build
+    assert (out / "csv" / "events.csv").read_bytes() == (reference_build / "csv" / "events.csv").read_bytes()
+    for line in sums(out).splitlines():
+        assert line.split("  ", 1)[1] in {p.relative_to(out).as_posix() for p in out.rglob("*")}
+
+
+def test_a_dask_cluster_gives_the_same_release(reference_build, tmp_path):
+    from dask import distributed
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                                  dashboard_address=None) as cluster:
+        report = build([ALERTS], tmp_path / "out", scheduler=cluster.scheduler_address, use_cache=False)
+    assert report.extracted == 14
+    assert sums(tmp_path / "out") == sums(reference_build)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(workers, "CONNECT_TIMEOUT", "1s")
+    from alertdata.pipeline import BuildError
+    with pytest.raises(BuildError, match="cannot reach the Dask scheduler"):
+        build([ALERTS / "ca-0421-sudan.txt"], tmp_path / "out", scheduler="tcp://127.0.0.1:9",
+              use_cache=False)
+
+
+def _modules_after(code: str, env_cache: Path) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "ALERTDATA_CACHE": str(env_cache)})
+    return set(out.stdout.split())
+
+
+def test_help_and_a_rebuild_with_nothing_to_do_skip_the_heavy_libraries(corpus, tmp_path):
+    heavy = {"pandas", "pyarrow", "pandera", "duckdb", "dask"}
+    run_cli = ("from alertdata.cli import main\ntry:\n    main([{args}])\n"
+               "except SystemExit as e:\n    assert not e.code, e.code\n")
+    loaded = _modules_after(run_cli.format(args="'--help'"), tmp_path / "c")
+    assert not heavy & loaded
+    gaz = sorted(Path(__import__("alertdata.gazetteer").gazetteer.cache_dir()).glob("gazetteer-*.sqlite"))
+    (tmp_path / "c").mkdir()
+    for g in gaz:         # share the compiled gazetteer; compiling it is slow
+        (tmp_path / "c" / g.name).symlink_to(g)
+    build_args = f"'build', '{corpus}', '-o', '{tmp_path / 'out'}', '-j', '1'"
+    assert "pandas" in _modules_after(run_cli.format(args=build_args), tmp_path / "c")
+    assert not heavy & _modules_after(run_cli.format(args=build_args), tmp_path / "c")
