@@ -111,14 +111,23 @@ _MEANS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii
                  "windows-1252", "cp1252", "x-cp1252"}
 
 
+# Unicode's control characters (category Cc, a fixed set), as regex classes.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")              # all but the tab
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab, CR, LF
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _non_ascii_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(1 for c in letters if ord(c) > 127) / max(1, len(letters))
+    """Share of the letters that are not ASCII (the per-character loop done by
+    regexes: ASCII letters are [A-Za-z], the rest are few)."""
+    foreign = sum(1 for c in _NON_ASCII.findall(text) if c.isalpha())
+    letters = len(_ASCII_LETTER.findall(text)) + foreign
+    return foreign / max(1, letters)
 
 
 def _control_share(text: str) -> float:
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
-    return controls / max(1, len(text))
+    return len(_BINARY_CONTROL.findall(text)) / max(1, len(text))
 
 
 def decode(raw: bytes, source_format: str = "txt") -> tuple[str, str]:
@@ -184,7 +193,7 @@ def clean(text: str) -> str:
     """One line of text: NFC, invisible characters gone, every kind of space a
     single ASCII space, control characters dropped, ends stripped."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = "".join(c for c in text if c == "\t" or unicodedata.category(c) != "Cc")
+    text = _CONTROL.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 

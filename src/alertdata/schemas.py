@@ -14,7 +14,7 @@ import pandera.pandas as pa
 import pyarrow
 from pandera.typing import Series
 
-STR = pd.StringDtype("python")
+STR = pd.StringDtype("pyarrow")
 INT = pd.Int64Dtype
 FLOAT = pd.Float64Dtype
 DATE = pd.ArrowDtype(pyarrow.date32())

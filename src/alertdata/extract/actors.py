@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..reference import Reference
 from .countries import CountryIndex
-from .text import Token, fold, is_acronym, slug, words
+from .text import Token, fold, folded_words, is_acronym, slug, words
 
 # Lower-case words that may sit inside a personal name ("Abdel Fattah al-Burhan").
 # Capitalised words that are titles elsewhere but parts of names inside one
@@ -86,17 +87,19 @@ class _Target:
 
 def _phrase_words(phrase: str) -> tuple[str, ...]:
     """The token keys of a dictionary phrase, as `_split` would cut the text."""
-    out = []
+    out: list[str] = []
     for chunk in phrase.replace("’", "'").split():
-        if chunk.endswith("'s") and len(chunk) > 2:
-            out += [fold(chunk[:-2]), "'s"]
-        else:
-            out.append(fold(chunk.strip("(),;:")))
+        out += _chunk_words(chunk)
     return tuple(w for w in out if w)
 
 
-def _key(word: str) -> str:
-    return "'s" if word in ("'s", "’s") else fold(word)
+@lru_cache(maxsize=None)
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    """The keys of one white-space separated chunk of a phrase (cached: the
+    generated national phrases repeat the same country names and nouns)."""
+    if chunk.endswith("'s") and len(chunk) > 2:
+        return fold(chunk[:-2]), "'s"
+    return (fold(chunk.strip("(),;:")),)
 
 
 @dataclass
@@ -104,6 +107,9 @@ class Lexicon:
     """Phrase -> target, with the case rule of each phrase."""
     phrases: dict[tuple[str, ...], tuple[_Target, str]] = field(default_factory=dict)
     longest: int = 1
+    # first word -> the lengths of the phrases it starts, longest first: most
+    # tokens start no phrase, and those that do are tried only at real lengths
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def add(self, phrase: str, target: _Target) -> None:
         words = _phrase_words(phrase)
@@ -113,12 +119,21 @@ class Lexicon:
             "cap" if not phrase.islower() else "any")
         self.phrases[words] = (target, phrase if case == "exact" else case)
         self.longest = max(self.longest, len(words))
+        known = self.lengths.get(words[0], ())
+        if len(words) not in known:
+            self.lengths[words[0]] = tuple(sorted((*known, len(words)), reverse=True))
 
-    def match(self, toks: list[Token], i: int) -> tuple[int, _Target] | None:
-        """Longest phrase starting at token i: (end index, target)."""
-        for n in range(min(self.longest, len(toks) - i), 0, -1):
-            words = tuple(_key(t.text) for t in toks[i:i + n])
-            hit = self.phrases.get(words)
+    def match(self, toks: list[Token], i: int, keys: list[str]) -> tuple[int, _Target] | None:
+        """Longest phrase starting at token i: (end index, target). `keys`
+        are the tokens' lookup keys (`token_keys`)."""
+        lengths = self.lengths.get(keys[i])
+        if lengths is None:
+            return None
+        left = len(toks) - i
+        for n in lengths:
+            if n > left:
+                continue
+            hit = self.phrases.get(tuple(keys[i:i + n]))
             if hit is None:
                 continue
             target, case = hit
@@ -129,6 +144,12 @@ class Lexicon:
                 continue
             return i + n, target
         return None
+
+
+def token_keys(toks: list[Token], folded: list[str]) -> list[str]:
+    """The key each token is looked up by in a `Lexicon`: its folded text,
+    and "'s" for a possessive (as `_phrase_words` cuts phrases)."""
+    return ["'s" if t.text in ("'s", "’s") else f for t, f in zip(toks, folded)]
 
 
 def _world(ref: Reference, countries: CountryIndex):
@@ -182,6 +203,10 @@ def _world(ref: Reference, countries: CountryIndex):
         for form in m["forms"]:
             generic.add(form, _Target("ministry", portfolio, None))
     titles = sorted(((fold(t), body) for t, body in forms["titles"].items()), key=lambda tb: -len(tb[0]))
+    titles_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for title, body in titles:             # each first word's titles, still longest first
+        title_words = tuple(title.split())
+        titles_by_first.setdefault(title_words[0] if title_words else "", []).append((title_words, body))
     refs = {fold(k): tuple(v) for k, v in forms["references"].items()}
     pronouns = {fold(p) for p in forms.get("pronouns", {}).get("person", [])}
     heads = {}
@@ -189,7 +214,8 @@ def _world(ref: Reference, countries: CountryIndex):
         for w in head_words:
             heads[fold(w)] = kind
     demonym_of = {fold(a): iso3 for iso3, adjs in adjectives.items() for a in adjs}
-    return dictionary, national, generic, actors, titles, refs, pronouns, heads, demonym_of, country_names
+    return (dictionary, national, generic, actors, titles_by_first, refs, pronouns, heads, demonym_of,
+            country_names)
 
 
 class ActorFinder:
@@ -197,7 +223,7 @@ class ActorFinder:
 
     def __init__(self, ref: Reference, countries: CountryIndex, country_name: dict[str, str],
                  capitals: dict[str, str]):
-        (self.dictionary, self.national, self.generic, self.entries, self.titles, self.refs,
+        (self.dictionary, self.national, self.generic, self.entries, self.titles_by_first, self.refs,
          self.pronouns, self.heads, self.demonym_of, self.country_names) = _world(ref, countries)
         self.ref = ref
         self.countries = countries
@@ -206,6 +232,13 @@ class ActorFinder:
         self.forms = ref.actor_forms
         self.adjective = {iso3: adjs[0] for iso3, (adjs, _) in ref.demonyms.items() if adjs}
         self._site_heads = {fold(w) for w in ref.place_rules.get("site_heads", [])}
+        self._stop = {fold(w) for w in ref.place_rules["stop_words"]} - {"mr", "dr"}
+        # one-word dictionary aliases a misspelling may stand for (`_fuzzy`)
+        self._fuzzy_names = {}
+        for phrase, (target, _) in self.dictionary.phrases.items():
+            if len(phrase) == 1 and len(phrase[0]) >= 6 and target.kind == "actor":
+                self._fuzzy_names[phrase[0]] = target
+        self._fuzzy_choices = list(self._fuzzy_names)
 
     # ------------------------------------------------------------ records
 
@@ -247,6 +280,8 @@ class ActorFinder:
         """Actors and mentions of one story. `place_spans` are (start, end,
         ISO3) of its place mentions, used to tell places from people."""
         toks = words(body)
+        folded = folded_words(body)
+        keys = token_keys(toks, folded)
         self._body = body
         actors: dict[str, Actor] = {}
         mentions: list[ActorMention] = []
@@ -263,7 +298,7 @@ class ActorFinder:
         # 1-2 dictionary and national phrases, longest first at each position
         i = 0
         while i < len(toks):
-            hit = self.dictionary.match(toks, i) or self.national.match(toks, i)
+            hit = self.dictionary.match(toks, i, keys) or self.national.match(toks, i, keys)
             if hit:
                 j, target = hit
                 claim(i, j, self._record(target, actors), "dictionary" if target.kind == "actor" else "national")
@@ -277,14 +312,14 @@ class ActorFinder:
         self._places = [(s, e) for s, e, _ in place_spans]
         self._place_runs = set()
 
-        self._titled(body, toks, claimed, claim, actors, main_iso3)
+        self._titled(body, toks, folded, claimed, claim, actors, main_iso3)
         self._organisations(body, toks, claimed, claim, actors, main_iso3, place_at)
-        self._named(body, toks, claimed, claim, actors, main_iso3)
+        self._named(body, toks, folded, claimed, claim, actors, main_iso3)
         self._acronyms(body, toks, claimed, claim, actors, mentions)
         self._fuzzy(body, toks, claimed, claim, actors)
         self._states(body, toks, claimed, claim, actors, main_iso3)
         self._surnames(body, toks, claimed, claim, actors)
-        self._references(body, toks, claimed, claim, actors, mentions, main_iso3)
+        self._references(body, toks, keys, claimed, claim, actors, mentions, main_iso3)
         mentions.sort(key=lambda m: (m.start, m.end))
         for m in mentions:
             a = actors[m.actor_id]
@@ -315,10 +350,6 @@ class ActorFinder:
                 break
         return j
 
-    @property
-    def _stop(self) -> set[str]:
-        return {fold(w) for w in self.ref.place_rules["stop_words"]} - {"mr", "dr"}
-
     def _country_before(self, toks: list[Token], i: int) -> str | None:
         """ISO3 of a demonym or "Country's" just before token i."""
         if i >= 1 and fold(toks[i - 1].text) in self.demonym_of:
@@ -336,15 +367,13 @@ class ActorFinder:
             actors[ident] = Actor(ident, name, "person", iso3, aff)
         return ident
 
-    def _titled(self, body, toks, claimed, claim, actors, main_iso3) -> None:
-        folded = [fold(t.text) for t in toks]
+    def _titled(self, body, toks, folded, claimed, claim, actors, main_iso3) -> None:
         for i in range(len(toks)):
             if claimed[i]:
                 continue
-            for title, body_kind in self.titles:
-                words = title.split()
-                n = len(words)
-                if folded[i:i + n] != words:
+            for title_words, body_kind in self.titles_by_first.get(folded[i], ()):
+                n = len(title_words)
+                if folded[i:i + n] != title_words:
                     continue
                 j = i + n
                 # "President of Kenya William Ruto" is rare; "Kenyan President William Ruto" is usual
@@ -358,11 +387,10 @@ class ActorFinder:
                 s = i if toks[i].text[:1].isupper() else j
                 claim(s, end, ident, "titled")
                 break
-    def _named(self, body, toks, claimed, claim, actors, main_iso3) -> None:
+    def _named(self, body, toks, folded, claimed, claim, actors, main_iso3) -> None:
         """People named without a title: "X Y said", "according to X Y",
         "X Y, a nurse", names with particles ("al-Bashir"), and other
         unknown two- or three-word names."""
-        folded = [fold(t.text) for t in toks]
         for i in range(len(toks)):
             if claimed[i] or not toks[i].text[:1].isupper() or (i > 0 and toks[i - 1].text[:1].isupper()
                                                                  and not claimed[i - 1]):
@@ -484,11 +512,7 @@ class ActorFinder:
         from rapidfuzz.distance import Levenshtein
         from rapidfuzz import process
 
-        names = {}
-        for phrase, (target, _) in self.dictionary.phrases.items():
-            if len(phrase) == 1 and len(phrase[0]) >= 6 and target.kind == "actor":
-                names[phrase[0]] = target
-        choices = list(names)
+        names, choices = self._fuzzy_names, self._fuzzy_choices
         for i, t in enumerate(toks):
             k = fold(t.text)
             if claimed[i] or not t.text[:1].isupper() or len(k) < 6 or k in names or k in self._stop \
@@ -539,7 +563,7 @@ class ActorFinder:
 
     # ------------------------------------------------------------ references
 
-    def _references(self, body, toks, claimed, claim, actors, mentions, main_iso3) -> None:
+    def _references(self, body, toks, keys, claimed, claim, actors, mentions, main_iso3) -> None:
         """Generic bodies, short references and pronouns, resolved backwards."""
         def earlier(pos: int, ok) -> str | None:
             best = None
@@ -551,7 +575,7 @@ class ActorFinder:
         for i in range(len(toks)):
             if claimed[i]:
                 continue
-            hit = self.generic.match(toks, i)
+            hit = self.generic.match(toks, i, keys)
             if hit:
                 j, target = hit
                 if toks[j - 1].text[:1].isupper() and i > 0 and toks[i - 1].text[:1].isupper():

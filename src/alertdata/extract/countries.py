@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..reference import Reference
+from .lexicon import same_ignoring_case, trie_alternation
+
+_THE = re.compile(r"^the\s+", re.I)
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,9 @@ class CountryIndex:
     names: dict[str, str]        # name as matched -> ISO3
     pattern: re.Pattern          # any name, longest first, on word boundaries
     ambiguous: dict = None       # folded name -> ISO3 options, usual first
+    # the last texts `mentions` read: a story's body is read for its main
+    # country and then for its places
+    _seen: dict = field(default_factory=dict, compare=False, repr=False)
 
     def resolve(self, text: str, context: set[str]) -> str | None:
         """The country a name denotes in a story about `context` countries:
@@ -29,16 +35,22 @@ class CountryIndex:
 
     def lookup(self, text: str) -> str | None:
         """The country a whole name denotes ("The US" -> USA), or None."""
-        t = re.sub(r"^the\s+", "", text.strip(), flags=re.I)
+        t = _THE.sub("", text.strip())
         return self.names.get(t) or self.names.get(t.casefold())
 
     def mentions(self, text: str) -> list[tuple[str, int, int]]:
         """(ISO3, start, end) of every country name in text."""
+        hit = self._seen.get(text)
+        if hit is not None:
+            return list(hit)
         out = []
         for m in self.pattern.finditer(text):
             iso3 = self.lookup(m.group(0))
             if iso3:
                 out.append((iso3, m.start(), m.end()))
+        if len(self._seen) >= 8:
+            self._seen.clear()
+        self._seen[text] = tuple(out)
         return out
 
     def folded_names(self) -> frozenset[str]:
@@ -75,12 +87,35 @@ def _build(aliases: tuple, extra: tuple, ambiguous: tuple = ()) -> CountryIndex:
         add(name, iso3)
     for name, options in ambiguous:
         names[name.casefold()] = options[0]
-    parts = sorted(names, key=len, reverse=True)
-    alternation = "|".join(re.escape(p) if _is_acronym(p) else "(?i:" + re.escape(p) + ")"
-                           for p in parts)
-    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+    pattern = re.compile(rf"(?<![\w-])(?:{_alternation(names)})(?![\w-])")
     return CountryIndex(names=names, pattern=pattern,
                         ambiguous={n.casefold(): tuple(o) for n, o in ambiguous})
+
+
+def _alternation(names) -> str:
+    """Any of the names, longest first; acronyms in their case, other names in
+    any case. Written as two tries (see `trie_alternation`) when no text can
+    match an acronym and another name at one position with both followed by
+    a word boundary (then the longest-first choice never arises between them)."""
+    acronyms = [n for n in names if _is_acronym(n)]
+    others = [n for n in names if not _is_acronym(n)]
+    exact, folded = trie_alternation(acronyms), trie_alternation(others, ignorecase=True)
+    if exact is not None and folded is not None and not any(
+            _both_fit(a, n) for a in acronyms for n in others):
+        return f"(?i:{folded})|{exact}"
+    parts = sorted(names, key=len, reverse=True)
+    return "|".join(re.escape(p) if _is_acronym(p) else "(?i:" + re.escape(p) + ")" for p in parts)
+
+
+def _both_fit(acronym: str, name: str) -> bool:
+    """Whether some text matches `acronym` (in its case) and a different-length
+    `name` (in any case) at one position, both ending at a word boundary: the
+    shorter is a prefix of the longer, which goes on with no word character."""
+    k = min(len(acronym), len(name))
+    if len(acronym) == len(name) or not same_ignoring_case(name[:k], acronym[:k]):
+        return False
+    longer = acronym if len(acronym) > k else name
+    return re.match(r"[\w-]", longer[k]) is None
 
 
 def country_index(ref: Reference) -> CountryIndex:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .text import outside
+
 # A yearless date may lie this far after the issue (planned events); further
 # is read as the previous year.
 FUTURE_DAYS = 60
@@ -249,8 +251,8 @@ def find_dates(text: str, published_on: date | None) -> list[DateMention]:
         chosen = [d for d in chosen if d.explicit_year or d.precision == "year"]
     # relative expressions, in reading order, count from the last day-precise date
     out: list[DateMention] = []
-    relatives = [m for m in _RELATIVE.finditer(text)
-                 if not any(c.start < m.end() and m.start() < c.end for c in chosen)]
+    relatives = outside(list(_RELATIVE.finditer(text)), [(c.start, c.end) for c in chosen],
+                        lambda m: m.span())
     events = sorted([(d.start, 0, d) for d in chosen] + [(m.start(), 1, m) for m in relatives],
                     key=lambda x: (x[0], x[1]))
     anchor = None

@@ -80,6 +80,68 @@ def _pattern(phrase: str) -> str:
     return r"[\s\-]+".join(parts)
 
 
+def _piece(char: str) -> str:
+    """One character of a phrase key as a regex, as `_pattern` writes it."""
+    return r"[\s\-]+" if char == " " else "['’]" if char == "'" else re.escape(char)
+
+
+def same_ignoring_case(literal: str, text: str) -> bool:
+    """Whether `text` matches `literal` as a case-insensitive regex does."""
+    if literal.isascii() and text.isascii():
+        return literal.lower() == text.lower()
+    return re.fullmatch(f"(?i:{re.escape(literal)})", text) is not None
+
+
+def _same_char(a: str, b: str, ignorecase: bool) -> bool:
+    """Whether one character of text can match both literal characters."""
+    return same_ignoring_case(a, b) if ignorecase else a == b
+
+
+def trie_alternation(keys, piece=re.escape, ignorecase: bool = False) -> str | None:
+    """A regex matching any of the keys, written as a trie, or None where
+    that would not be exact.
+
+    Alternatives tried longest first match, at a given position, the longest
+    key that fits the text and the context after it (a lookahead that
+    follows). A trie finds the same key: the text follows one path through
+    it, because the branches of a node start with characters that no text
+    character matches both of (checked here), and a node tries its longer
+    continuations before stopping. The regex engine then tries a few branches
+    per position instead of every key, which is what makes large word lists
+    cheap to search."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}                       # a key ends here
+
+    def render(node: dict) -> str | None:
+        chars = sorted(c for c in node if c)
+        if any(_same_char(a, b, ignorecase) for k, a in enumerate(chars) for b in chars[k + 1:]):
+            return None
+        branches = []
+        for c in chars:
+            rest = render(node[c])
+            if rest is None:
+                return None
+            branches.append(piece(c) + rest)
+        if not branches:
+            return ""
+        rx = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{rx})?" if "" in node else rx
+
+    return render(trie) if trie else None
+
+
+def _alternation(keys, ignorecase: bool) -> str:
+    """Any of the phrase keys, longest first (as a trie when it is exact)."""
+    trie = trie_alternation(keys, _piece, ignorecase)
+    if trie is not None:
+        return trie
+    return "|".join(map(_pattern, sorted(keys, key=lambda k: (-len(k), k))))
+
+
 def _key(written: str) -> str:
     return " ".join(written.lower().replace("’", "'").replace("-", " ").split())
 
@@ -97,9 +159,8 @@ class Lexicon:
             made = verb_forms(base, irregular) if pos == "verb" else noun_forms(base, plural)
             for form, kind in made.items():
                 self.forms.setdefault(_key(form), (base, pos, label, kind))
-        alternatives = sorted(self.forms, key=lambda f: (-len(f), f))
-        self._rx = re.compile(r"(?<![\w\-’'])(?:" + "|".join(map(_pattern, alternatives))
-                              + r")(?![\w\-])", re.IGNORECASE) if alternatives else None
+        self._rx = re.compile(r"(?<![\w\-’'])(?:" + _alternation(self.forms, True) + r")(?![\w\-])",
+                              re.IGNORECASE) if self.forms else None
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Hit]:
         if self._rx is None:
@@ -113,7 +174,8 @@ class Lexicon:
 
 def phrase_regex(phrases, flags: int = re.IGNORECASE) -> re.Pattern | None:
     """One regex matching any of the phrases as whole words, longest first."""
-    phrases = sorted({_key(p) for p in phrases}, key=lambda p: (-len(p), p))
+    phrases = {_key(p) for p in phrases}
     if not phrases:
         return None
-    return re.compile(r"(?<![\w\-])(?:" + "|".join(map(_pattern, phrases)) + r")(?![\w\-])", flags)
+    return re.compile(r"(?<![\w\-])(?:" + _alternation(phrases, bool(flags & re.IGNORECASE)) + r")(?![\w\-])",
+                      flags)

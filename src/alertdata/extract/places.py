@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..gazetteer import Gazetteer, Place, _keys
 from .countries import CountryIndex
-from .text import Token, fold, is_acronym, slug, words
+from .text import Token, fold, is_acronym, outside, slug, words
 
 MAX_NAME_WORDS = 6
 # Lower-case words allowed inside a place name ("Bab el-Mandeb", "Valle del Cauca").
@@ -87,6 +87,14 @@ class PlaceFinder:
         self.cue = re.compile(r"\b(?:" + "|".join(map(re.escape, cues)) + r")\s+$", re.I) if cues else None
         self.demonyms = {fold(a) for adjs, people in demonyms.values() for a in (*adjs, *people)}
         self.adjectives = {iso3: adjs for iso3, (adjs, _) in demonyms.items()}
+        # each country's adjectives as a regex (acronyms aside), with the words
+        # that must occur in a text for it to match
+        self._adjective_rx: dict[str, tuple[tuple[str, ...], re.Pattern]] = {}
+        for iso3, adjs in self.adjectives.items():
+            adjs = [a for a in adjs if not is_acronym(a)]
+            if adjs:
+                self._adjective_rx[iso3] = (tuple(adjs), re.compile(
+                    r"(?<![\w-])(?:" + "|".join(map(re.escape, adjs)) + r")(?![\w-])"))
 
     # ------------------------------------------------------------ candidates
 
@@ -117,7 +125,7 @@ class PlaceFinder:
         context = {m.place.country_iso3 for m in found} | ({main_iso3} if main_iso3 else set())
 
         toks = words(body)
-        free = [t for t in toks if not any(s < t.end and t.start < e for s, e in taken)]
+        free = outside(toks, taken, lambda t: (t.start, t.end))
         runs = [self._trim(r, free) for r in _runs(body, free)]
         runs = [r for r in runs if r]
         keys = set()
@@ -288,10 +296,8 @@ class PlaceFinder:
     def demonym_counts(self, body: str) -> dict[str, list[int]]:
         """Start offsets of each country's adjectives ("Kyrgyz", "Tajik")."""
         out: dict[str, list[int]] = {}
-        for iso3, adjs in self.adjectives.items():
-            adjs = [a for a in adjs if not is_acronym(a)]
-            if adjs:
-                pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, adjs)) + r")(?![\w-])")
+        for iso3, (adjs, pattern) in self._adjective_rx.items():
+            if any(a in body for a in adjs):
                 hits = [m.start() for m in pattern.finditer(body)]
                 if hits:
                     out[iso3] = hits
@@ -302,10 +308,9 @@ class PlaceFinder:
         geocoder reads adjectival forms; only for the story's own country,
         where the reading is safe."""
         place = self.gaz.country(main_iso3) if main_iso3 else None
-        adjs = [a for a in self.adjectives.get(main_iso3, ()) if not is_acronym(a)]
-        if place is None or not adjs:
+        if place is None or main_iso3 not in self._adjective_rx:
             return []
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, adjs)) + r")(?![\w-])")
+        pattern = self._adjective_rx[main_iso3][1]
         out = []
         for m in pattern.finditer(body):
             if not any(f.start < m.end() and m.start() < f.end for f in found):
@@ -318,10 +323,8 @@ class PlaceFinder:
             return []
         covered = [(m.start, m.end) for m in found] + list(taken)
         out = []
-        for run in _runs(body, toks):
+        for run in outside(_runs(body, toks), covered, lambda r: (toks[r[0]].start, toks[r[-1]].end)):
             a, b = toks[run[0]], toks[run[-1]]
-            if any(s < b.end and a.start < e for s, e in covered):
-                continue
             name = body[a.start:b.end]
             if fold(name) in self.stop or fold(name) in self.demonyms:
                 continue

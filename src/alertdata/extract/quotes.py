@@ -8,9 +8,11 @@ apostrophe.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN_DOUBLE, CLOSE_DOUBLE = "“„«", "”»"
+_MARKS = re.compile("[" + re.escape(OPEN_DOUBLE + CLOSE_DOUBLE + "\"‘'’") + "]")
 # A single quote longer than this many words was an apostrophe misread.
 MAX_SINGLE_WORDS = 12
 
@@ -61,8 +63,8 @@ def find_quotes(body: str) -> list[Quote]:
     for p_start, p_end in _paragraphs(body):
         double_at = single_at = None
         single_kind = None
-        for i in range(p_start, p_end):
-            c = body[i]
+        for mark in _MARKS.finditer(body, p_start, p_end):   # other characters change nothing
+            i, c = mark.start(), mark.group(0)
             if double_at is None:
                 if c in OPEN_DOUBLE or c == '"':
                     double_at, single_at = i, None

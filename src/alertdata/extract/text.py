@@ -13,6 +13,7 @@ from functools import lru_cache
 # A word: letters (any script) with inner apostrophes, hyphens or dots
 # ("al-Shabaab", "Ta'ang", "U.N."), or a number.
 _WORD = re.compile(r"[^\W\d_](?:[\w’'.\-]*[^\W_])?|\d+(?:[.,]\d+)*")
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_/]+")
 _APOSTROPHES = str.maketrans({"’": "", "'": "", "ʼ": "", "‘": "", "`": "", "ʻ": ""})
 
 
@@ -40,16 +41,47 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return out
 
 
-def words(text: str) -> list[Token]:
-    """Tokens with a possessive "'s" as a token of its own ("Mali's" -> "Mali", "'s")."""
+def words(text: str) -> tuple[Token, ...]:
+    """Tokens with a possessive "'s" as a token of its own ("Mali's" -> "Mali", "'s").
+    Cached: the place and actor finders read the same story body, often twice."""
+    return _words(text)
+
+
+@lru_cache(maxsize=8)
+def _words(text: str) -> tuple[Token, ...]:
     out = []
     for t in tokens(text):
-        m = re.search(r"[’']s$", t.text)
-        if m and len(t.text) > 2:
-            out.append(Token(t.text[:m.start()], t.start, t.start + m.start()))
-            out.append(Token("'s", t.start + m.start(), t.end))
+        w = t.text
+        if len(w) > 2 and w[-1] == "s" and w[-2] in "’'":
+            cut = t.end - 2
+            out.append(Token(w[:-2], t.start, cut))
+            out.append(Token("'s", cut, t.end))
         else:
             out.append(t)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def folded_words(text: str) -> tuple[str, ...]:
+    """`fold` of each of `words(text)`."""
+    return tuple(fold(t.text) for t in words(text))
+
+
+def outside(items: list, spans, span) -> list:
+    """The items that overlap none of the spans (half-open (start, end)
+    pairs). `span(item)` gives an item's (start, end); items come in text
+    order, their ends never decreasing. The spans starting before an item's
+    end then only grow from one item to the next, and the item overlaps one of
+    them exactly when the furthest end among them lies past its start."""
+    spans = sorted(spans)
+    out, k, reach = [], 0, None
+    for item in items:
+        start, end = span(item)
+        while k < len(spans) and spans[k][0] < end:
+            reach = spans[k][1] if reach is None else max(reach, spans[k][1])
+            k += 1
+        if reach is None or reach <= start:
+            out.append(item)
     return out
 
 
@@ -58,10 +90,12 @@ def fold(name: str) -> str:
     """The key a name is looked up by: accents, apostrophes, dots and case
     dropped, hyphens and white space made one space ("Ta’ang" = "taang",
     "Kok-Tash" = "kok tash", "U.N." = "un")."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = name
+    if not s.isascii():         # ASCII has no accents to strip
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.translate(_APOSTROPHES).replace(".", "").casefold()
-    s = re.sub(r"[\s\-‐‑–—_/]+", " ", s)
+    s = _SEPARATORS.sub(" ", s)
     return s.strip()
 
 
