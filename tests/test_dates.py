@@ -86,3 +86,13 @@ def test_a_count_after_a_date_is_not_its_year():
 def test_without_an_issue_date_only_full_dates_resolve():
     found = find_dates("On 3 May, x. On 4 June 2020, y. In 2019, z.", None)
     assert [d.value for d in found] == [date(2020, 6, 4), date(2019, 1, 1)]
+
+
+@pytest.mark.parametrize("text, written", [
+    ("Fighting in Lebanon 3 May left two dead.", "3 May"),          # not "on 3 May" inside "Lebanon"
+    ("Talks in Berlin May 2021 failed.", "May 2021"),               # not "in May 2021" inside "Berlin"
+    ("The strike on Tuesday, 4 May, in Darfur.", "on Tuesday, 4 May"),
+])
+def test_a_lead_word_starts_at_a_word_boundary(text, written):
+    (d,) = find_dates(text, ISSUE)
+    assert d.text == written and text[d.start:d.end] == written

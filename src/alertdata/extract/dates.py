@@ -39,10 +39,12 @@ _MONTH = (r"(?P<{g}>(?:January|February|March|April|May|June|July|August|Septemb
           r"November|December|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|"
           r"OCTOBER|NOVEMBER|DECEMBER)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
           r"\b\.?)")
+# A lead word ("on", "in", "since") starts a word: "on" inside "Lebanon" is none.
+_WORD_START = r"(?<![\w’'\-])"
 _DAY = r"(?P<{g}>(?:[12]\d|3[01]|0?[1-9]))(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>(?:1[89]|20)\d\d)"
 _RANGE = r"(?:\s*(?:-|–|—|/|to|and|&)\s*" + _DAY.format(g="d2") + ")?"
-_LEAD = (r"(?P<lead>(?i:(?:(?:earlier|later|previously|also|then|and|but)\s*,?\s+)?"
+_LEAD = (r"(?P<lead>" + _WORD_START + r"(?i:(?:(?:earlier|later|previously|also|then|and|but)\s*,?\s+)?"
          r"(?:on|in|since|from|until|till|to|by|during|between|before|after|of|through|"
          r"throughout|as of|at the end of|at the start of|at the beginning of|"
          r"by the end of|on the night of|the night of|the weekend of|the)\s+))?")
@@ -58,16 +60,16 @@ _MONTH_DAY = re.compile(_LEAD + _MONTH.format(g="m") + r"\s+" + _DAY.format(g="d
 _MONTH_YEAR = re.compile(_LEAD + _PART + _MONTH.format(g="m") + r",?\s+"
                          + _YEAR.format(g="y") + r"(?!\d|,\d)")
 _MONTH_ALONE = re.compile(
-    r"(?P<lead>(?i:(?:earlier|later)\s+)?(?i:in|since|during|by|until|till|from|to|of|before|"
+    r"(?P<lead>" + _WORD_START + r"(?i:(?:earlier|later)\s+)?(?i:in|since|during|by|until|till|from|to|of|before|"
     r"after|through|throughout|between|and|or|last|this|next|early|mid|late|the end of|"
     r"the start of|the beginning of)[\s-]+)" + _PART + _MONTH.format(g="m")
     + r"(?!\s*\d)")
 _YEAR_ALONE = re.compile(
-    r"(?P<lead>(?i:in|since|from|until|till|to|by|during|of|before|after|between|and|through|"
+    r"(?P<lead>" + _WORD_START + r"(?i:in|since|from|until|till|to|by|during|of|before|after|between|and|through|"
     r"throughout|early|late|mid|the end of|the start of|the beginning of|the)[\s-]+)"
     r"(?<![\d,.])" + _YEAR.format(g="y") + r"\b(?!\s*(?:-|–)\s*\d|s\b|’s|'s)")
 _WEEKDAY = re.compile(
-    r"(?P<lead>(?i:(?:earlier|later)\s*,?\s+)?(?i:on|last|this|next|since|by|until|from)\s+)?"
+    r"(?P<lead>" + _WORD_START + r"(?i:(?:earlier|later)\s*,?\s+)?(?i:on|last|this|next|since|by|until|from)\s+)?"
     r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?:\s+(?:night|morning|evening|afternoon))?(?P<tail>\s*,?\s*\(?)")
 _RELATIVE = re.compile(
