@@ -18,6 +18,7 @@ release already built from the same inputs is not rebuilt at all.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -283,6 +284,11 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     del read
     clock.lap("extract")
     assembled = assemble(results)
+    # The per-document records (about a kilobyte per row, over a gigabyte for
+    # 10,000 alerts) are in the tables now; let them go before validation and
+    # export make their own copies.
+    del results
+    assembled.kept = [dataclasses.replace(d, rows={}) for d in assembled.kept]
     clock.lap("tables")
     report.rejects = assembled.rejected
     report.warnings = [(d.source_path, w) for d in assembled.kept for w in d.warnings]

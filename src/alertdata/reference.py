@@ -16,6 +16,9 @@ import yaml
 from .vocab import ACTOR_TYPES, EVENT_TYPES, FEATURE_TYPES
 
 SECTION_KINDS = ("in_the_news", "issues_at_large", "in_perspective")
+# libyaml's safe loader parses the reference files ~10x faster than the pure
+# Python one, with the same results and error marks; used where PyYAML has it.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ReferenceError(Exception):
@@ -40,7 +43,7 @@ def load_yaml(name: str, folder: Path | None = None):
     path = (folder or etl_dir()) / name
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=SAFE_LOADER)
     except FileNotFoundError as e:
         raise ReferenceError(f"{path}: reference file missing") from e
     except yaml.YAMLError as e:
