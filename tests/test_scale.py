@@ -178,3 +178,42 @@ def test_help_and_a_rebuild_with_nothing_to_do_skip_the_heavy_libraries(corpus, 
     build_args = f"'build', '{corpus}', '-o', '{tmp_path / 'out'}', '-j', '1'"
     assert "pandas" in _modules_after(run_cli.format(args=build_args), tmp_path / "c")
     assert not heavy & _modules_after(run_cli.format(args=build_args), tmp_path / "c")
+
+
+def _database(path: Path) -> dict[str, list]:
+    from alertdata.schemas import TABLES
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {s.name: con.sql(f"SELECT * FROM {s.name} ORDER BY ALL").fetchall() for s in TABLES}
+    finally:
+        con.close()
+
+
+def test_the_database_is_updated_to_what_a_fresh_build_writes(corpus, tmp_path, own_cache):
+    out = tmp_path / "out"
+    assert not build([corpus], out, jobs=1).database_updated        # nothing to update yet
+    before = _database(out / "alertdata.duckdb")
+    sudan = corpus / "ca-0421-sudan.txt"
+    sudan.write_bytes(sudan.read_bytes().replace(b"Khartoum", b"Omdurman"))   # places come and go
+    (corpus / "ca-0105-ukraine.txt").unlink()                                  # a story goes
+    shutil.copy(corpus / "ca-0315-haiti.txt", corpus / "haiti-copy.txt")       # a duplicate comes
+    report = build([corpus], out, jobs=1)
+    assert report.database_updated and "updated with the changed rows" in report.summary()
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, jobs=1, use_cache=False)
+    after = _database(out / "alertdata.duckdb")
+    assert after == _database(fresh / "alertdata.duckdb")
+    for table in ("alerts", "locations", "location_mentions", "actor_mentions", "rejects"):
+        assert after[table] != before[table], table
+    assert (out / "SHA256SUMS").read_text() == (fresh / "SHA256SUMS").read_text()
+
+
+def test_a_database_changed_by_hand_is_written_afresh(corpus, tmp_path, own_cache):
+    out = tmp_path / "out"
+    build([corpus], out, jobs=1)
+    con = duckdb.connect(str(out / "alertdata.duckdb"))
+    con.execute("DELETE FROM sections WHERE section_index = 1")
+    con.close()
+    sudan = corpus / "ca-0421-sudan.txt"
+    sudan.write_bytes(sudan.read_bytes().replace(b"Khartoum", b"Omdurman"))
+    assert not build([corpus], out, jobs=1).database_updated

@@ -177,14 +177,36 @@ def recorded_build(out: Path, fingerprint: str) -> dict | None:
     return record.get("report")
 
 
-def record_build(out: Path, fingerprint: str, report: dict) -> None:
+def _engine() -> str:
+    """The database library that wrote a release's DuckDB file."""
+    return f"duckdb {_version('duckdb')}"
+
+
+def record_build(out: Path, fingerprint: str, gen: str, report: dict) -> None:
     path = _record_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
     tmp.write_text(json.dumps({"out": str(Path(out).absolute()), "fingerprint": fingerprint,
+                               "generation": gen, "engine": _engine(),
                                "signature": release_signature(out), "report": report}),
                    encoding="utf-8")
     os.replace(tmp, path)
+
+
+def reusable_database(out: Path, gen: str, name: str) -> Path | None:
+    """The DuckDB file of the release at `out` when this generation (same
+    code, reference data and libraries) built it and nothing has touched the
+    release since: a new build may update a copy instead of writing anew."""
+    try:
+        record = json.loads(_record_path(out).read_text(encoding="utf-8"))
+        if record.get("generation") != gen or record.get("engine") != _engine():
+            return None
+        if release_signature(out) != record.get("signature"):
+            return None
+    except (OSError, ValueError):
+        return None
+    db = Path(out) / name
+    return db if db.is_file() else None
 
 
 def forget_build(out: Path) -> None:

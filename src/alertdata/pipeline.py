@@ -57,6 +57,7 @@ class BuildReport:
     cached: int = 0             # documents whose result came from the cache
     up_to_date: bool = False    # the release was already built from these inputs
     seconds: dict[str, float] = field(default_factory=dict)   # stage -> wall-clock seconds
+    database_updated: bool = False   # the previous release's database was updated, not rewritten
 
     def summary(self) -> str:
         """One screen: what was read, what came out, what was rejected."""
@@ -70,6 +71,9 @@ class BuildReport:
         lines.append(f"rejects: {len(self.rejects)}")
         lines += [f"  {r.source_path} [{r.stage}]: {r.reason}" for r in self.rejects]
         lines.append(f"published: {self.out}" if self.published else "nothing published")
+        if self.published and not self.up_to_date:
+            lines.append("database: " + ("the previous release's, updated with the changed rows"
+                                         if self.database_updated else "written afresh"))
         if self.seconds:
             lines.append("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()))
         return "\n".join(lines)
@@ -308,8 +312,10 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
         raise BuildError(f"validation failed ({e.n_failures} failure(s)); nothing published, "
                          f"{out} is unchanged. Details: {report_path}") from e
     try:
-        with export.staging(out) as tmp:
-            export.write_release(tables, tmp, partition_by=partition_by)
+        with export.staging(out) as tmp:     # holds the lock on `out`
+            previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
+            report.database_updated = export.write_release(tables, tmp, partition_by=partition_by,
+                                                           previous_db=previous_db)
             cache.forget_build(out)
             export.swap_in(tmp, out)
     except export.PublishError as e:
@@ -319,7 +325,7 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     report.stories = len(tables["alerts"])
     report.published = True
     if use_cache:
-        cache.record_build(out, fingerprint, report.to_record())
+        cache.record_build(out, fingerprint, gen, report.to_record())
     return report
 
 
