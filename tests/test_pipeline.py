@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from alertdata import pipeline, tables
@@ -48,7 +49,7 @@ def test_ids_do_not_depend_on_file_order():
     results = [process(p.name, p.read_bytes(), ref) for p in sorted(ALERTS.iterdir())]
     forward, backward = assemble(results).tables, assemble(results[::-1]).tables
     for name in forward:
-        pd.testing.assert_frame_equal(forward[name], backward[name])
+        assert forward[name].equals(backward[name]), name
 
 
 def test_every_story_and_section_is_published(corpus_build):
@@ -68,10 +69,10 @@ def test_failed_validation_leaves_previous_release_untouched(corpus_build, tmp_p
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     real_assemble = tables.assemble
 
-    def corrupting_assemble(results):
-        assembled = real_assemble(results)
+    def corrupting_assemble(*args):
+        assembled = real_assemble(*args)
         sections = assembled.tables["sections"]
-        assembled.tables["sections"] = pd.concat([sections, sections.head(1)], ignore_index=True)
+        assembled.tables["sections"] = pa.concat_tables([sections, sections.slice(0, 1)])
         return assembled
 
     monkeypatch.setattr(tables, "assemble", corrupting_assemble)

@@ -217,3 +217,55 @@ def test_a_database_changed_by_hand_is_written_afresh(corpus, tmp_path, own_cach
     sudan = corpus / "ca-0421-sudan.txt"
     sudan.write_bytes(sudan.read_bytes().replace(b"Khartoum", b"Omdurman"))
     assert not build([corpus], out, jobs=1).database_updated
+
+
+def test_rows_kept_from_the_last_build_give_what_a_fresh_build_gives(corpus, tmp_path, own_cache):
+    """Documents come back in between others: merged actors and places must
+    still take their first row in document order, as a fresh build does."""
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for name in ("ca-0105-ukraine.txt", "cw-145-burkina-ethiopia-iran.txt", "ca-1109-myanmar.html"):
+        (corpus / name).rename(aside / name)
+    out = tmp_path / "out"
+    build([corpus], out, jobs=1)
+    for p in aside.iterdir():
+        p.rename(corpus / p.name)
+    again = build([corpus], out, jobs=1)
+    assert (again.extracted, again.cached) == (3, 11)       # the eleven rows come from the state
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, jobs=1, use_cache=False)
+    assert sums(out) == sums(fresh)
+
+
+def test_a_damaged_state_is_ignored(reference_build, corpus, tmp_path, own_cache):
+    out = tmp_path / "out"
+    build([corpus], out, jobs=1)
+    for path in (own_cache / "state").rglob("*.arrow"):
+        path.write_bytes(b"not arrow")
+    sudan = corpus / "ca-0421-sudan.txt"
+    sudan.write_bytes(sudan.read_bytes() + b"\n")          # a change, so the release is rebuilt
+    report = build([corpus], out, jobs=1)
+    assert report.published and (report.extracted, report.cached) == (1, 13)
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, jobs=1, use_cache=False)
+    assert sums(out) == sums(fresh)
+
+
+def test_a_merged_actor_takes_its_first_row_in_document_order_with_or_without_state():
+    from alertdata.records import Extracted
+    from alertdata.tables import assemble, doc_key
+
+    def doc(number: int, name: str, alias: str) -> Extracted:
+        doc_id = f"ca-{number}-20220506"
+        rows = {"alerts": [{"alert_id": f"{doc_id}-1", "document_id": doc_id}],
+                "actors": [{"actor_id": "person-x", "name": name, "actor_type": "person",
+                            "aliases": [alias]}]}
+        return Extracted(doc_id, f"{number}.txt", str(number) * 64, 10, rows)
+
+    first, second = doc(1, "X One", "x1"), doc(2, "X Two", "x2")
+    fresh = assemble([first, second]).tables["actors"].to_pylist()
+    state = assemble([second]).state
+    light = Extracted(second.document_id, second.source_path, second.source_sha256, 10, {})
+    reused = assemble([first, light], state, frozenset({doc_key(second)})).tables["actors"].to_pylist()
+    assert fresh == reused
+    assert (fresh[0]["name"], fresh[0]["aliases"]) == ("X One", ["x1", "x2"])

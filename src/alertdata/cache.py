@@ -20,8 +20,10 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import sqlite3
 import sys
+import tempfile
 import time
 import zlib
 from importlib import metadata
@@ -214,3 +216,60 @@ def forget_build(out: Path) -> None:
         _record_path(out).unlink()
     except OSError:
         pass
+
+
+# ---------------------------------------------------------------- state of the last build
+
+STATE_FORMAT = 1
+
+
+def _state_dir(out: Path) -> Path:
+    where = hashlib.sha256(str(Path(out).absolute()).encode()).hexdigest()[:24]
+    return store_dir() / "state" / where
+
+
+def load_state(out: Path, gen: str):
+    """(results, tables) of the last build published to `out` by this
+    generation: each document's result without its records, and every row,
+    tagged with its document (`tables.DOC`). None when there is none usable."""
+    import pyarrow as pa
+
+    folder = _state_dir(out)
+    try:
+        with (folder / "results.pickle").open("rb") as fh:
+            meta = pickle.load(fh)
+        if meta.get("format") != STATE_FORMAT or meta.get("generation") != gen:
+            return None
+        tables = {}
+        for name in meta["tables"]:
+            with pa.OSFile(str(folder / f"{name}.arrow"), "rb") as fh:
+                tables[name] = pa.ipc.open_file(fh).read_all()
+    except Exception:           # absent, half-written or damaged: rebuild without it
+        return None
+    return meta["results"], tables
+
+
+def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
+    """Keep the rows of a published build for the next one (replacing the
+    previous state of `out` atomically)."""
+    import pyarrow as pa
+
+    folder = _state_dir(out)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".state-", dir=folder.parent))
+    try:
+        options = pa.ipc.IpcWriteOptions(compression="lz4")
+        for name, table in tables.items():
+            with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as fh, \
+                    pa.ipc.new_file(fh, table.schema, options=options) as writer:
+                writer.write_table(table)
+        with (tmp / "results.pickle").open("wb") as fh:
+            pickle.dump({"format": STATE_FORMAT, "generation": gen, "tables": list(tables),
+                         "results": results}, fh, protocol=5)
+        old = folder.with_name(folder.name + f".old-{os.getpid()}")
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

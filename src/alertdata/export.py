@@ -16,17 +16,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from . import __version__
-from .schemas import TABLE as TABLE_SPECS, TABLES, TableSpec, logical_type
+from .schemas import TABLE as TABLE_SPECS, TABLES, TableSpec, arrow_schema, logical_type
 
-ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "date": pa.date32(), "float": pa.float64(),
-               "list[str]": pa.list_(pa.string())}
 DUCKDB_TYPES = {"str": "VARCHAR", "int": "BIGINT", "date": "DATE", "float": "DOUBLE",
                 "list[str]": "VARCHAR[]"}
 FRICTIONLESS_TYPES = {"str": "string", "int": "integer", "date": "date", "float": "number",
@@ -45,17 +42,6 @@ def column_types(spec: TableSpec) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- Parquet / CSV
-
-def arrow_table(spec: TableSpec, df: pd.DataFrame) -> pa.Table:
-    """A table with the published Arrow types and no pandas metadata (which
-    makes list columns unreadable for some pandas versions)."""
-    schema = pa.schema([pa.field(name, ARROW_TYPES[t], nullable=True)
-                        for name, t in column_types(spec).items()])
-    arrays = [pa.array(df[name].tolist() if len(df) else [], type=schema.field(name).type,
-                       from_pandas=True)
-              for name in schema.names]
-    return pa.Table.from_arrays(arrays, schema=schema)
-
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", write_statistics=True)
@@ -367,7 +353,7 @@ def write_database(arrow: dict[str, pa.Table], path: Path, previous: Path | None
     return False
 
 
-def write_release(tables: dict[str, pd.DataFrame], folder: Path, *, partition_by: str | None = None,
+def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: str | None = None,
                   previous_db: Path | None = None) -> bool:
     """Write every artefact of a release into `folder`. With `partition_by`
     "year", the Parquet files of tables keyed by alert are written as
@@ -376,10 +362,10 @@ def write_release(tables: dict[str, pd.DataFrame], folder: Path, *, partition_by
     database is that one brought up to date; returns whether it was."""
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(exist_ok=True)
-    arrow = {spec.name: arrow_table(spec, tables[spec.name]) for spec in TABLES}
-    alerts = tables["alerts"]
-    years = {a: (d.year if d is not None and not pd.isna(d) else None)
-             for a, d in zip(alerts["alert_id"], alerts["published_on"])}
+    arrow = {spec.name: tables[spec.name].cast(arrow_schema(spec)) for spec in TABLES}
+    alerts = arrow["alerts"]
+    years = {a: (d.year if d is not None else None)
+             for a, d in zip(alerts.column("alert_id").to_pylist(), alerts.column("published_on").to_pylist())}
     # DuckDB loads the database in its own threads, outside the GIL, while
     # this thread writes the Parquet and CSV files.
     with ThreadPoolExecutor(1) as background:

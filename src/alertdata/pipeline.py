@@ -192,13 +192,19 @@ def read_all(sources: list[Source], ref: Reference) -> list[Extracted | Rejected
     return [i.unreadable or process(i.source_path, i.raw, ref) for i in read_inputs(sources)]
 
 
+def _state_key(i: Input) -> str:
+    return f"{i.source_path}\0{i.sha256}"        # = tables.doc_key of its result
+
+
 def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int,
                    scheduler: str | None, store: ExtractionCache | None,
-                   report: BuildReport) -> list[Extracted | Rejected]:
-    """Each input's result, in input order: from the cache when this
+                   report: BuildReport, known: dict | None = None) -> list[Extracted | Rejected]:
+    """Each input's result, in input order: from `known` (the last build's
+    results, records left in its state), else from the cache when this
     generation has read the same file before, else extracted (locally in
     `jobs` processes, or on the Dask cluster at `scheduler`) and cached."""
-    readable = [i for i in inputs if i.unreadable is None]
+    known = known or {}
+    readable = [i for i in inputs if i.unreadable is None and _state_key(i) not in known]
     keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
     cached = store.get_many(list(keys.values())) if store else {}
     todo = [i for i in readable if keys[i.source_path] not in cached]
@@ -211,8 +217,10 @@ def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int
     done = dict(zip((i.source_path for i in todo), fresh))
     if store and todo:
         store.put_many([(keys[p], r) for p, r in done.items()])
-    report.extracted, report.cached = len(todo), len(readable) - len(todo)
-    return [i.unreadable or done.get(i.source_path) or cached[keys[i.source_path]] for i in inputs]
+    report.extracted = len(todo)
+    report.cached = sum(i.unreadable is None for i in inputs) - len(todo)
+    return [i.unreadable or known.get(_state_key(i)) or done.get(i.source_path) or cached[keys[i.source_path]]
+            for i in inputs]
 
 
 def _fingerprint(gen: str, inputs: list[Input], settings: dict) -> str:
@@ -272,14 +280,16 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
         return BuildReport.from_record(out, recorded)
     load_reference(etl_folder)      # checks the reference data before any work
     from . import export
-    from .tables import assemble
+    from .tables import assemble, doc_key
     from .validate import ValidationFailed, validate_tables
 
     report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
+    state = cache.load_state(out, gen) if use_cache else None
+    known, state_tables = state if state else ({}, None)
     store = cache.ExtractionCache(gen) if use_cache else None
     try:
         results = extract_inputs(read, etl_folder, gen, jobs=jobs or workers.default_jobs(),
-                                 scheduler=scheduler, store=store, report=report)
+                                 scheduler=scheduler, store=store, report=report, known=known)
         if store:
             store.touch_and_prune()
     finally:
@@ -287,11 +297,13 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
             store.close()
     del read
     clock.lap("extract")
-    assembled = assemble(results)
+    from_state = frozenset(k for k, r in known.items() if isinstance(r, Extracted))
+    assembled = assemble(results, state_tables, from_state)
     # The per-document records (about a kilobyte per row, over a gigabyte for
     # 10,000 alerts) are in the tables now; let them go before validation and
     # export make their own copies.
-    del results
+    rejected_read = [r for r in results if isinstance(r, Rejected)]
+    del results, state_tables
     assembled.kept = [dataclasses.replace(d, rows={}) for d in assembled.kept]
     clock.lap("tables")
     report.rejects = assembled.rejected
@@ -303,7 +315,7 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     if not assembled.kept:   # still published: the rejects table accounts for every input
         report.warnings.append(("*", f"no alerts: all {len(sources)} input(s) were rejected"))
     try:
-        tables = validate_tables(assembled.tables)
+        tables = validate_tables(assembled.tables, assembled.fresh)
         clock.lap("validate")
     except ValidationFailed as e:
         report_path = out.parent / f"{out.name}-validation-report.md"
@@ -321,11 +333,13 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     except export.PublishError as e:
         raise BuildError(str(e)) from e
     clock.lap("export")
-    report.rows = {name: len(df) for name, df in tables.items()}
-    report.stories = len(tables["alerts"])
+    report.rows = {name: t.num_rows for name, t in tables.items()}
+    report.stories = tables["alerts"].num_rows
     report.published = True
     if use_cache:
         cache.record_build(out, fingerprint, gen, report.to_record())
+        cache.save_state(out, gen, {doc_key(r): r for r in assembled.kept + rejected_read},
+                         assembled.state)
     return report
 
 

@@ -299,3 +299,30 @@ def empty_frame(spec: TableSpec) -> pd.DataFrame:
     """A table with no rows and the model's columns and types."""
     schema = spec.model.to_schema()
     return pd.DataFrame({name: pd.Series([], dtype=col.dtype.type) for name, col in schema.columns.items()})
+
+
+ARROW_TYPES = {"str": pyarrow.string(), "int": pyarrow.int64(), "date": pyarrow.date32(),
+               "float": pyarrow.float64(), "list[str]": pyarrow.list_(pyarrow.string())}
+
+
+_ARROW_SCHEMAS: dict[str, pyarrow.Schema] = {}
+
+
+def arrow_schema(spec: TableSpec) -> pyarrow.Schema:
+    """The published Arrow schema of a table: its model's columns, in order."""
+    if spec.name not in _ARROW_SCHEMAS:
+        _ARROW_SCHEMAS[spec.name] = pyarrow.schema(
+            [pyarrow.field(name, ARROW_TYPES[logical_type(col.dtype)], nullable=True)
+             for name, col in spec.model.to_schema().columns.items()])
+    return _ARROW_SCHEMAS[spec.name]
+
+
+def pandas_dtype(arrow_type: pyarrow.DataType):
+    """The pandas dtype the models declare for an Arrow type (for validation)."""
+    if pyarrow.types.is_string(arrow_type):
+        return STR
+    if pyarrow.types.is_int64(arrow_type):
+        return INT()
+    if pyarrow.types.is_float64(arrow_type):
+        return FLOAT()
+    return pd.ArrowDtype(arrow_type)       # dates, lists

@@ -1,20 +1,37 @@
-"""Tables: per-document records -> the published DataFrames, with stable
-ids, duplicates resolved, rows sorted by key and columns in schema order."""
+"""Tables: per-document records -> the published Arrow tables, with stable
+ids, duplicates resolved, rows sorted by key and columns in schema order.
+
+A rebuild need not turn every document's records into rows again: the rows
+of the previous build are kept (`state`, each row tagged with its document in
+a `_doc` column, actors and locations before their merge), and a document
+that has not changed takes its rows from there by one vectorised filter.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .records import Extracted, Rejected, alert_id, document_id
-from .schemas import TABLES, TableSpec
+from .schemas import TABLE, TABLES, TableSpec, arrow_schema
+
+DOC = "_doc"                                   # the document a state row came from
+ENTITIES = {"actors": "actor_id", "locations": "location_id"}   # merged across documents
 
 
 @dataclass
 class Assembled:
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pa.Table]                # as published
     kept: list[Extracted] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    fresh: dict[str, pa.Table] = field(default_factory=dict)   # rows not taken from the state
+    state: dict[str, pa.Table] = field(default_factory=dict)   # every kept row, tagged, unmerged
+
+
+def doc_key(doc: Extracted | Rejected) -> str:
+    """A document's identity in the state: its path and content."""
+    return f"{doc.source_path}\0{doc.source_sha256}"
 
 
 def resolve_duplicates(results: list[Extracted]) -> tuple[list[Extracted], list[Rejected]]:
@@ -42,48 +59,92 @@ def resolve_duplicates(results: list[Extracted]) -> tuple[list[Extracted], list[
     return kept, rejected
 
 
-def frame(spec: TableSpec, records: list[dict]) -> pd.DataFrame:
-    """Records -> a DataFrame with the model's columns and dtypes, sorted by
-    primary key (all columns for a table without one)."""
-    schema = spec.model.to_schema()
-    data = {name: pd.Series([r.get(name) for r in records], dtype=col.dtype.type)
-            for name, col in schema.columns.items()}
-    df = pd.DataFrame(data)
-    if len(df):
-        df = df.sort_values(list(spec.order), kind="mergesort", na_position="first")
-        df = df.reset_index(drop=True)
-    return df
+def frame(spec: TableSpec, records: list[dict], docs: list[str] | None = None) -> pa.Table:
+    """Records -> an Arrow table with the published columns and types, in
+    the order given; with `docs`, a `_doc` column tags each row."""
+    table = pa.Table.from_pylist(records, schema=arrow_schema(spec))
+    if docs is not None:
+        table = table.append_column(DOC, pa.array(docs, type=pa.string()))
+    return table
 
 
-def assemble(results: list[Extracted | Rejected]) -> Assembled:
-    """All documents' records -> the published tables (rejects included)."""
+def _sorted(spec: TableSpec, table: pa.Table) -> pa.Table:
+    """Rows in primary-key order (stable: equal keys keep their order)."""
+    if table.num_rows < 2:
+        return table
+    return table.sort_by([(c, "ascending") for c in spec.order])
+
+
+def _tagged(spec: TableSpec, docs: list[Extracted]) -> pa.Table:
+    records, tags = [], []
+    for doc in docs:
+        rows = doc.rows.get(spec.name, [])
+        records += rows
+        tags += [doc_key(doc)] * len(rows)
+    return frame(spec, records, tags)
+
+
+def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | None = None,
+             from_state: frozenset[str] = frozenset()) -> Assembled:
+    """All documents' records -> the published tables (rejects included).
+    Documents whose key is in `from_state` carry no records: their rows are
+    taken from `state`, the `Assembled.state` of an earlier build by the same
+    code."""
     extracted = [r for r in results if isinstance(r, Extracted)]
     rejected = [r for r in results if isinstance(r, Rejected)]
     kept, duplicates = resolve_duplicates(extracted)
     rejected = sorted(rejected + duplicates, key=lambda r: (r.source_path, r.source_sha256 or ""))
-    records: dict[str, list[dict]] = {t.name: [] for t in TABLES}
-    for doc in kept:
-        for name, rows in doc.rows.items():
-            records[name].extend(rows)
-    records["actors"] = dedupe_entities(records["actors"], "actor_id")
-    records["locations"] = dedupe_entities(records["locations"], "location_id")
-    records["rejects"] = [{"source_path": r.source_path, "source_sha256": r.source_sha256,
-                           "stage": r.stage, "reason": r.reason} for r in rejected]
-    tables = {spec.name: frame(spec, records[spec.name]) for spec in TABLES}
-    return Assembled(tables=tables, kept=kept, rejected=rejected)
-
-
-def dedupe_entities(rows: list[dict], key: str) -> list[dict]:
-    """Dataset-wide entities (actors, locations) seen in several documents:
-    one row per id, aliases merged and sorted."""
-    merged: dict[str, dict] = {}
-    for row in rows:
-        have = merged.get(row[key])
-        if have is None:
-            merged[row[key]] = dict(row, aliases=sorted(set(row.get("aliases") or [])))
+    reused = [doc_key(d) for d in kept if doc_key(d) in from_state]
+    fresh_docs = [d for d in kept if doc_key(d) not in from_state]
+    rank = {doc_key(d): i for i, d in enumerate(kept)}
+    out = Assembled(tables={}, kept=kept, rejected=rejected)
+    for spec in TABLES:
+        if spec.name == "rejects":
+            out.tables["rejects"] = frame(spec, [{"source_path": r.source_path,
+                                                  "source_sha256": r.source_sha256, "stage": r.stage,
+                                                  "reason": r.reason} for r in rejected])
+            continue
+        fresh = _tagged(spec, fresh_docs)
+        parts = [fresh]
+        if reused:
+            old = state[spec.name]
+            parts.insert(0, old.filter(pc.is_in(old.column(DOC), value_set=pa.array(reused))))
+        rows = pa.concat_tables(parts) if len(parts) > 1 else fresh
+        out.fresh[spec.name] = fresh.drop_columns([DOC])
+        out.state[spec.name] = rows
+        if spec.name in ENTITIES:
+            out.tables[spec.name] = merge_entities(rows, ENTITIES[spec.name], rank)
         else:
-            have["aliases"] = sorted(set(have["aliases"]) | set(row.get("aliases") or []))
-    return [merged[k] for k in sorted(merged)]
+            out.tables[spec.name] = _sorted(spec, rows.drop_columns([DOC]))
+    return out
 
 
-__all__ = ["Extracted", "Rejected", "Assembled", "assemble", "document_id", "alert_id"]
+def merge_entities(rows: pa.Table, key: str, rank: dict[str, int]) -> pa.Table:
+    """Dataset-wide entities (actors, locations) seen in several documents:
+    one row per id, the one read first in document order, with every
+    document's aliases merged and sorted; rows in id order."""
+    docs = rows.column(DOC).to_pylist()
+    keys = rows.column(key).to_pylist()
+    aliases = rows.column("aliases").to_pylist()
+    first: dict[str, int] = {}
+    merged: dict[str, set] = {}
+    for i in sorted(range(len(keys)), key=lambda i: rank[docs[i]]):   # stable: a document's rows keep their order
+        k = keys[i]
+        if k not in first:
+            first[k] = i
+            merged[k] = set(aliases[i] or [])
+        else:
+            merged[k].update(aliases[i] or [])
+    ids = sorted(first)
+    table = rows.drop_columns([DOC]).take(pa.array([first[k] for k in ids], type=pa.int64()))
+    column = table.schema.get_field_index("aliases")
+    return table.set_column(column, table.schema.field(column),
+                            pa.array([sorted(merged[k]) for k in ids], type=table.schema.field(column).type))
+
+
+def table_of(name: str, records: list[dict]) -> pa.Table:
+    """One table from records, sorted as published (for tests and tools)."""
+    return _sorted(TABLE[name], frame(TABLE[name], records))
+
+
+__all__ = ["Extracted", "Rejected", "Assembled", "assemble", "document_id", "alert_id", "doc_key"]
