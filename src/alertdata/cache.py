@@ -241,9 +241,8 @@ def load_state(out: Path, gen: str):
         if meta.get("format") != STATE_FORMAT or meta.get("generation") != gen:
             return None
         tables = {}
-        for name in meta["tables"]:
-            with pa.OSFile(str(folder / f"{name}.arrow"), "rb") as fh:
-                tables[name] = pa.ipc.open_file(fh).read_all()
+        for name in meta["tables"]:       # memory-mapped: pages are read as rows are used
+            tables[name] = pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all()
     except Exception:           # absent, half-written or damaged: rebuild without it
         return None
     return meta["results"], tables
@@ -258,10 +257,9 @@ def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".state-", dir=folder.parent))
     try:
-        options = pa.ipc.IpcWriteOptions(compression="lz4")
-        for name, table in tables.items():
+        for name, table in tables.items():      # uncompressed, so that loading is a memory map
             with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as fh, \
-                    pa.ipc.new_file(fh, table.schema, options=options) as writer:
+                    pa.ipc.new_file(fh, table.schema) as writer:
                 writer.write_table(table)
         with (tmp / "results.pickle").open("wb") as fh:
             pickle.dump({"format": STATE_FORMAT, "generation": gen, "tables": list(tables),
