@@ -39,7 +39,7 @@ def test_country_aliases_name_real_iso_codes():
 def test_a_malformed_file_is_reported_with_its_line(tmp_path):
     shutil.copytree(ETL, tmp_path / "etl")
     (tmp_path / "etl" / "series.yaml").write_text("series:\n  - name: X\n    code: [unclosed\n")
-    with pytest.raises(ReferenceError, match=r"series\.yaml line \d+"):
+    with pytest.raises(ReferenceError, match=r"series\.yaml, line \d+"):
         parse_reference(tmp_path / "etl")
 
 

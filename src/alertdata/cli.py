@@ -47,11 +47,12 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, jobs: int | None, s
     inputs is left as it is. Exits 0 when a release was published, 1 when
     nothing could be published (the previous release is then untouched)."""
     from .pipeline import BuildError, build as run_build
+    from .reference import ReferenceError as ReferenceDataError
 
     try:
         report = run_build(list(inputs) or [Path("seeds")], out, strict=strict, jobs=jobs,
                            scheduler=scheduler, use_cache=not no_cache, partition_by=partition_by)
-    except BuildError as e:
+    except (BuildError, ReferenceDataError) as e:   # broken etl/ data: file, line and entry, no traceback
         raise click.ClickException(str(e)) from e
     click.echo(report.summary())
 
@@ -64,8 +65,12 @@ def inspect(file: Path) -> None:
     spans, or why the file is rejected."""
     from .pipeline import inspect_file
     from .records import Rejected
+    from .reference import ReferenceError as ReferenceDataError
 
-    seg, result = inspect_file(file)
+    try:
+        seg, result = inspect_file(file)
+    except ReferenceDataError as e:      # broken etl/ data: file, line and entry, no traceback
+        raise click.ClickException(str(e)) from e
     if isinstance(result, Rejected):
         click.echo(f"{file}: rejected at stage '{result.stage}': {result.reason}")
         raise SystemExit(1)
@@ -161,3 +166,40 @@ def schemas(folder: Path) -> None:
 
     for path in write_schemas(folder):
         click.echo(path)
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--build", "-b", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Release folder to query (the --out of `alertdata build`).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True,
+              help="table: aligned text for reading; csv: RFC 4180 like the release's CSV files; "
+                   "json: an array of objects. csv and json give every row.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=40, show_default=True,
+              help="Rows a table shows (0: all); the rest are counted.")
+def query(sql: str, build: Path, fmt: str, max_rows: int) -> None:
+    """Run SQL (DuckDB's dialect; "-" reads it from stdin) on the database of
+    a release and print the result. The database is opened read-only and
+    locked down: a query cannot change the release, read or write other
+    files, attach databases, load extensions or change settings.
+
+    Example: alertdata query "SELECT series, count(*) FROM alerts GROUP BY 1"
+    """
+    import os
+    import sys
+
+    from .query import QueryError, execute, format_result
+
+    if sql == "-":
+        sql = sys.stdin.read()
+    try:
+        with execute(build, sql) as result:
+            for chunk in format_result(result, fmt, max_rows):
+                click.echo(chunk, nl=False)
+    except QueryError as e:
+        raise click.ClickException(str(e)) from e
+    except BrokenPipeError:      # e.g. `alertdata query ... | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1)
