@@ -23,13 +23,13 @@ import pickle
 import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 import zlib
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .fsutil import pause_point, replace_dir
 from .gazetteer import cache_dir
 
 FILE_NAME = "extract-v1.sqlite"
@@ -248,6 +248,27 @@ def load_state(out: Path, gen: str):
     return meta["results"], tables
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:             # exists, owned by someone else
+        return True
+    return True
+
+
+def clean_state_leftovers() -> None:
+    """Remove what builds killed while saving their state left behind:
+    staging folders and states moved aside, named with the dead pid (those
+    of live builds are theirs to finish)."""
+    for path in (store_dir() / "state").glob("*"):
+        tag = path.name.rpartition("-")[2] if path.name.startswith(".state-") or ".old-" in path.name \
+            else None
+        if tag and tag.isdigit() and not _alive(int(tag)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
     """Keep the rows of a published build for the next one (replacing the
     previous state of `out` atomically)."""
@@ -255,7 +276,9 @@ def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
 
     folder = _state_dir(out)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".state-", dir=folder.parent))
+    tmp = folder.parent / f".state-{folder.name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
     try:
         for name, table in tables.items():      # uncompressed, so that loading is a memory map
             with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as fh, \
@@ -264,10 +287,7 @@ def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
         with (tmp / "results.pickle").open("wb") as fh:
             pickle.dump({"format": STATE_FORMAT, "generation": gen, "tables": list(tables),
                          "results": results}, fh, protocol=5)
-        old = folder.with_name(folder.name + f".old-{os.getpid()}")
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        pause_point("state")
+        replace_dir(tmp, folder, aside=folder.with_name(folder.name + f".old-{os.getpid()}"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

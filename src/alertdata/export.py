@@ -22,6 +22,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from . import __version__
+from .fsutil import pause_point, replace_dir
+from .spreadsheet import write_xlsx
 from .schemas import TABLE as TABLE_SPECS, TABLES, TableSpec, arrow_schema, logical_type
 
 DUCKDB_TYPES = {"str": "VARCHAR", "int": "BIGINT", "date": "DATE", "float": "DOUBLE",
@@ -30,6 +32,7 @@ FRICTIONLESS_TYPES = {"str": "string", "int": "integer", "date": "date", "float"
                       "list[str]": "string"}
 LIST_SEPARATOR = "; "
 DB_NAME = "alertdata.duckdb"
+XLSX_NAME = "alertdata.xlsx"
 MARKERS = ("SHA256SUMS", "datapackage.json")   # what makes a folder a release
 
 
@@ -366,17 +369,23 @@ def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: st
     alerts = arrow["alerts"]
     years = {a: (d.year if d is not None else None)
              for a, d in zip(alerts.column("alert_id").to_pylist(), alerts.column("published_on").to_pylist())}
-    # DuckDB loads the database in its own threads, outside the GIL, while
-    # this thread writes the Parquet and CSV files.
-    with ThreadPoolExecutor(1) as background:
+    latest = pc.max(alerts.column("published_on")).as_py()
+    # DuckDB loads the database, and the spreadsheet writer compresses its
+    # sheets, in their own threads outside the GIL, while this thread writes
+    # the Parquet and CSV files.
+    with ThreadPoolExecutor(2) as background:
         database = background.submit(write_database, arrow, folder / DB_NAME, previous_db)
+        workbook = background.submit(write_xlsx, arrow, folder / XLSX_NAME, version=__version__,
+                                     created=latest)
         for spec in TABLES:
             if partition_by == "year" and "alert_id" in arrow[spec.name].column_names:
                 write_parquet_by_year(arrow[spec.name], years, folder / "parquet" / spec.name)
             else:
                 write_parquet(arrow[spec.name], folder / "parquet" / f"{spec.name}.parquet")
             write_csv(spec, arrow[spec.name], folder / "csv" / f"{spec.name}.csv")
+        pause_point("export")
         updated = database.result()
+        workbook.result()
     (folder / "CODEBOOK.md").write_text(codebook(), encoding="utf-8")
     (folder / "datapackage.json").write_text(
         json.dumps(datapackage(folder), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -433,11 +442,7 @@ def staging(out: Path):
 def swap_in(tmp: Path, out: Path) -> None:
     """Replace the release at `out` with the complete one at `tmp`."""
     out = Path(out).absolute()
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_dir(tmp, out, aside=out.parent / f".{out.name}.old-{os.getpid()}")
 
 
 def write_schemas(folder: Path) -> list[Path]:

