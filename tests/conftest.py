@@ -1,9 +1,21 @@
 """Shared test set-up."""
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from alertdata import cache
+
+# Property-based tests: a bounded, derandomised run in CI (the same examples
+# every time, so a failure is reproducible), and a long random run on demand:
+# HYPOTHESIS_PROFILE=long python -m pytest tests/test_fuzz.py (see README).
+settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None, database=None,
+                          print_blob=True)
+settings.register_profile("long", max_examples=650, deadline=None, database=None,
+                          print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -96,3 +96,16 @@ def test_without_an_issue_date_only_full_dates_resolve():
 def test_a_lead_word_starts_at_a_word_boundary(text, written):
     (d,) = find_dates(text, ISSUE)
     assert d.text == written and text[d.start:d.end] == written
+
+
+@pytest.mark.parametrize("text, published_on", [
+    ("On Monday, the army said so. Last Thursday it did.", None),     # no issue date
+    ("On Monday, the army said so.", date(1, 1, 2)),
+    ("On 31 December 9999 they met, and the next day they left; next year, more.", date(9999, 12, 31)),
+    ("Next Friday, talks resume.", date(9999, 12, 31)),
+])
+def test_dates_beyond_the_calendar_stay_unresolved_instead_of_failing(text, published_on):
+    """Found by the fuzz tests: a weekday with no issue date (resolved from
+    year 1) or a shift past 9999 raised OverflowError and lost the document."""
+    found = find_dates(text, published_on)
+    assert all(d.value is None or date(1, 1, 1) <= d.value for d in found)

@@ -38,3 +38,23 @@ POINT_HEADING_MAX_WORDS = 12
 # A story shorter than this and ending mid-sentence is taken for a truncated
 # download (bad/truncated.txt has 6 words; the shortest real story has ~250).
 TRUNCATED_MAX_WORDS = 60
+
+# Caps that keep one hostile or mistaken input from costing unbounded time
+# (the extractors compare mentions within a story, so a story's cost grows
+# faster than its length). Real alerts have 1-6 stories of 250-3,000 words;
+# the caps are 5-30x that. A document over a cap is rejected with the reason.
+MAX_STORIES = 100
+MAX_STORY_WORDS = 15_000
+MAX_DOCUMENT_WORDS = 50_000
+
+# A double quotation longer than this is a quote mark left open or misplaced,
+# not a quote (the longest quoted passages in the archive are a few sentences,
+# ~600 characters): it is not published as a statement, and the document gets
+# a warning naming where it starts.
+MAX_QUOTE_CHARS = 3_000
+
+# HTML parsers check the open elements at each block tag, so parsing a page
+# nested N deep costs N^2 (100,000 nested <div>s take 20 s to parse). Real
+# pages nest 20-60 deep; above this many open elements a page is rejected
+# before parsing (10,000 take 0.2 s).
+MAX_HTML_DEPTH = 5_000

@@ -276,14 +276,44 @@ def _is_furniture(node) -> bool:
     return False
 
 
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+# elements never closed (void) or whose end tag may be left out: they add no depth
+_NO_DEPTH = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+             "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+             "optgroup", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html",
+             "head", "body"}
+
+
+def nesting_depth(text: str, cap: int) -> int:
+    """How deep a page's elements nest, as open tags less closed ones (an
+    upper bound of what the parser sees), counted until it passes `cap`."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        if m.group(2).lower() in _NO_DEPTH or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > cap:
+                break
+    return deepest
+
+
 def html_lines(text: str) -> tuple[list[Line], dict]:
     """Visible story text of an HTML page, one line per block element.
 
     Scripts, styles, navigation, sidebars, footers, share boxes and link-only
     lists are dropped; the site header outside the article is dropped too.
-    Parsing never fetches anything (no external entities, no resources)."""
+    Parsing never fetches anything (no external entities, no resources), and
+    a page nested deeper than `config.MAX_HTML_DEPTH` is refused before it is
+    parsed (the parser's time grows with the square of the depth)."""
     from selectolax.lexbor import LexborHTMLParser
 
+    depth = nesting_depth(text, config.MAX_HTML_DEPTH)
+    if depth > config.MAX_HTML_DEPTH:
+        raise Reject("segment", f"HTML elements nest more than {config.MAX_HTML_DEPTH:,} deep (real "
+                                "alert pages nest under 100); this is not a saved alert page, or it "
+                                "is damaged: save the page again from the browser")
     tree = LexborHTMLParser(text)
     meta = {}
     title = tree.css_first("title")

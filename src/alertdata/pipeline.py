@@ -32,7 +32,7 @@ from .fsutil import pause_point
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
 from .records import Extracted, Rejected, alert_id, document_id
 from .reference import Reference, etl_dir, load_reference
-from .segment import Segmented, check_complete, segment
+from .segment import Segmented, check_complete, check_limits, segment
 
 # pandas, pyarrow, pandera and duckdb (tables, validate, export) are imported
 # only once a build has work for them: a rebuild with nothing to do skips them.
@@ -105,9 +105,11 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
     alerts, sections = [], []
     actors, actor_mentions, locations, location_mentions = [], [], [], []
     statements, events = [], []
+    warnings = list(seg.warnings)
     for story in seg.stories:
         aid = alert_id(doc_id, story.story_index)
         found = story_facts(story.title, story.body, h.published_on, ex)
+        warnings += [f"story {story.story_index}: {w}" for w in found.warnings]
         statements += statement_rows(aid, found.statements)
         events += event_rows(aid, found.events)
         actors += actor_rows(found.actors)
@@ -138,7 +140,7 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
                      rows={"alerts": alerts, "sections": sections, "actors": actors,
                            "actor_mentions": actor_mentions, "locations": locations,
                            "location_mentions": location_mentions, "statements": statements, "events": events},
-                     warnings=seg.warnings)
+                     warnings=tuple(warnings))
 
 
 def process(source_path: str, raw: bytes, ref: Reference) -> Extracted | Rejected:
@@ -148,6 +150,7 @@ def process(source_path: str, raw: bytes, ref: Reference) -> Extracted | Rejecte
     try:
         doc = ingest(Source(Path(source_path), source_path), raw)
         seg = segment(doc, ref)
+        check_limits(seg)
         check_complete(seg)
         return extract_document(seg, ref)
     except Reject as e:

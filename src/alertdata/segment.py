@@ -373,6 +373,24 @@ def segment(doc: Document, ref: Reference) -> Segmented:
                      stories=tuple(stories), warnings=tuple(warnings))
 
 
+def check_limits(seg: Segmented) -> None:
+    """Reject a document over the caps on stories and words (`config`):
+    pages run together, a mis-saved archive or a hostile file, whose
+    extraction would take minutes instead of milliseconds."""
+    def over(what: str, n: int, cap: int, hint: str) -> Reject:
+        return Reject("segment", f"{what} has {n:,} {hint}, over the cap of {cap:,}; an alert has "
+                                 "far fewer. Check that the file is one alert (not several pages "
+                                 "run together or a whole archive), and split it if need be")
+    if len(seg.stories) > config.MAX_STORIES:
+        raise over("document", len(seg.stories), config.MAX_STORIES, "stories")
+    for s in seg.stories:
+        if s.n_words > config.MAX_STORY_WORDS:
+            raise over(f"story {s.story_index}", s.n_words, config.MAX_STORY_WORDS, "words")
+    total = sum(s.n_words for s in seg.stories)
+    if total > config.MAX_DOCUMENT_WORDS:
+        raise over("document", total, config.MAX_DOCUMENT_WORDS, "words")
+
+
 def check_complete(seg: Segmented) -> None:
     """Reject a document that looks cut off: its last story is short and ends
     mid-sentence (a half-finished download looks like a real alert at the top)."""

@@ -115,7 +115,7 @@ def _with_year(month: int, day: int | None, published_on: date) -> date | None:
     first = _safe_date(published_on.year, month, day or 1)
     if first is None:
         return None
-    if first > published_on + timedelta(days=FUTURE_DAYS):
+    if (first - published_on).days > FUTURE_DAYS:      # (no date arithmetic past 9999)
         return _safe_date(published_on.year - 1, month, day or 1)
     return first
 
@@ -177,10 +177,13 @@ def _weekdays(text: str, published_on: date,
         if any(d.start <= m.start("wd") < d.end for d in dates):
             continue
         target = WEEKDAYS[m.group("wd").lower()]
-        if lead.endswith("next"):
-            value = published_on + timedelta(days=(target - published_on.weekday()) % 7 or 7)
-        else:
-            value = published_on - timedelta(days=(published_on.weekday() - target) % 7)
+        try:
+            if lead.endswith("next"):
+                value = published_on + timedelta(days=(target - published_on.weekday()) % 7 or 7)
+            else:
+                value = published_on - timedelta(days=(published_on.weekday() - target) % 7)
+        except OverflowError:       # before 1 January of year 1 or after 9999: unresolved
+            value = None
         found.append(DateMention(start, m.end("wd"), text[start:m.end("wd")], value, "day",
                                  lead.split()[-1] if lead else ""))
     return dates, found
@@ -215,10 +218,6 @@ def _relative(m: re.Match, anchor: date | None, published_on: date) -> tuple[dat
     return anchor + timedelta(days=sign * days), "day"
 
 
-def _overlaps(a: DateMention, b: DateMention) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _inherit_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
     """"between 28 April and 1 May 2021", "3 and 5 June 2020": a yearless
     date joined to a dated one takes that date's year."""
@@ -242,11 +241,11 @@ def find_dates(text: str, published_on: date | None) -> list[DateMention]:
     # the longest expression wins where two overlap ("3 May 2021" over "May 2021")
     candidates.sort(key=lambda d: (d.start, -(d.end - d.start)))
     chosen: list[DateMention] = []
-    for d in candidates:
-        if not any(_overlaps(d, c) for c in chosen):
+    for d in candidates:   # the chosen do not overlap, so the last one reaches furthest
+        if not chosen or d.start >= chosen[-1].end:
             chosen.append(d)
     chosen, weekdays = _weekdays(text, base, chosen)
-    chosen += [w for w in weekdays if not any(_overlaps(w, c) for c in chosen)]
+    chosen += outside(weekdays, [(c.start, c.end) for c in chosen], lambda w: (w.start, w.end))
     chosen.sort(key=lambda d: d.start)
     chosen = _inherit_years(text, chosen)
     if published_on is None:
@@ -263,7 +262,10 @@ def find_dates(text: str, published_on: date | None) -> list[DateMention]:
             if published_on is None and (item.group("today") or item.group("cal")):
                 value, precision = None, None
             else:
-                value, precision = _relative(item, anchor, base)
+                try:
+                    value, precision = _relative(item, anchor, base)
+                except (OverflowError, ValueError):    # beyond the years a date can hold
+                    value, precision = None, None
             out.append(DateMention(item.start(), item.end(), item.group(0), value, precision,
                                    "relative"))
             if value is not None and precision == "day":

@@ -23,6 +23,7 @@ filter on `event_date`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,7 @@ from .lexicon import Hit, Lexicon, phrase_regex
 from .places import PlaceMention
 from .quotes import Quote
 from .statements import Statement
+from .text import outside
 
 # Date cues that do not date an event of the clause ("the 2019 deal").
 NOT_EVENT_CUES = {"the"}
@@ -171,6 +173,7 @@ class EventFinder:
         self.triggers = Lexicon(entries, irregular, plural)
         self.alleged = _cue_regex(cues["certainty"]["alleged"])
         self.planned = _cue_regex(cues["certainty"]["planned"])
+        self._alleged_in: dict[tuple[int, int], bool] = {}   # per story, see _alleges
         self.negations = _cue_regex(cues["negations"])
         self.deaths = DeathCounter(cues)
 
@@ -204,9 +207,16 @@ class EventFinder:
                 not (before and before[-1].lower() in ATTRIBUTIVE)
         return next((h for h in hits if finite(h)), hits[0] if hits else None)
 
+    def _alleges(self, body: str, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence has an "allegedly" word; asked once per sentence
+        however many dates it has (a run-on sentence can be very long)."""
+        if sentence not in self._alleged_in:
+            self._alleged_in[sentence] = self.alleged.search(body, sentence[0], sentence[1]) is not None
+        return self._alleged_in[sentence]
+
     def _certainty(self, body: str, a: int, b: int, trigger: Hit | None, when: DateMention | None,
                    sentence: tuple[int, int]) -> str:
-        if self.alleged is not None and self.alleged.search(body, sentence[0], sentence[1]):
+        if self.alleged is not None and self._alleges(body, sentence):
             clause_hit = self.alleged.search(body, a, b)
             if clause_hit or b - a > 0.6 * (sentence[1] - sentence[0]):
                 return "alleged"
@@ -269,10 +279,13 @@ class EventFinder:
              places: list[PlaceMention], country_location: str | None,
              statements: list[Statement] = ()) -> list[Event]:
         events: list[Event] = []
+        doubles = [(q.start, q.end) for q in quotes if q.double]
+        usable = outside([d for d in dates if d.value is not None and d.cue not in NOT_EVENT_CUES],
+                         doubles, lambda d: (d.start, d.start + 1))      # not inside a quotation
+        starts = [d.start for d in usable]
+        self._alleged_in = {}
         for sent in sentences:
-            here = [d for d in dates if sent[0] <= d.start < sent[1] and d.value is not None
-                    and d.cue not in NOT_EVENT_CUES
-                    and not any(q.start <= d.start < q.end for q in quotes if q.double)]
+            here = usable[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
             here = self._drop_range_ends(body, here)
             if not here:
                 events += self._undated(body, sent, quotes, mentions, actors, places,

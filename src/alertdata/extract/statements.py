@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .. import config
 from .actors import Actor, ActorMention
 from .dates import DateMention
 from .lexicon import Hit, Lexicon, phrase_regex
@@ -333,6 +334,8 @@ class StatementFinder:
                 if st.verb_start is not None:
                     used_verbs.add(st.verb_start)
         out += self._indirect(body, sentences, quotes, mentions, actors, dates, out, used_verbs)
+        # words running past the cap are a quote mark left open, not a statement
+        out = [s for s in out if len(s.quote) <= config.MAX_QUOTE_CHARS]
         out.sort(key=lambda s: (s.start, s.end))
         return out, self.new_actors, self.new_mentions
 

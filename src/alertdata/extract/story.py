@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import config
 from ..gazetteer import Gazetteer, Place, load_gazetteer
 from ..reference import Reference
 from .actors import Actor, ActorFinder, ActorMention
@@ -41,6 +42,7 @@ class StoryEntities:
     statements: list[Statement] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     country_place: Place | None = None      # the main country, where events fall back to
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,11 @@ def story_facts(title: str | None, body: str, published_on: date | None,
     found.actors.update(speakers)
     found.actor_mentions = sorted(found.actor_mentions + spoken, key=lambda m: (m.start, m.end))
     found.country_place = ex.gazetteer.country(found.main_iso3) if found.main_iso3 else None
-    found.events = ex.events.find(body, found.sentences, found.dates, find_quotes(body),
+    quotes = find_quotes(body)
+    found.warnings = [f"a quotation of {q.end - q.start:,} characters at offset {q.open} is longer than "
+                      f"{config.MAX_QUOTE_CHARS:,}: taken for a quote mark left open, not a statement"
+                      for q in quotes if q.end - q.start > config.MAX_QUOTE_CHARS]
+    found.events = ex.events.find(body, found.sentences, found.dates, quotes,
                                   found.actor_mentions, found.actors, found.place_mentions,
                                   found.country_place.location_id if found.country_place else None,
                                   found.statements)
