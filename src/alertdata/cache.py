@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import sys
 import time
-import zlib
 from importlib import metadata
 from pathlib import Path
 
@@ -32,7 +31,8 @@ from . import __version__
 from .fsutil import pause_point, replace_dir
 from .gazetteer import cache_dir
 
-FILE_NAME = "extract-v1.sqlite"
+FILE_NAME = "extract-v2.sqlite"   # v2: entries are packed results
+LEGACY_FILES = ("extract-v1.sqlite",)   # earlier layouts, removed when the cache is opened
 KEEP_GENERATIONS = 3
 # Libraries whose behaviour is part of a document's result: decoding, HTML and
 # Markdown parsing, YAML reading, place and name data, fuzzy matching.
@@ -97,6 +97,9 @@ class ExtractionCache:
         self.generation = gen
         self.path = Path(path) if path else store_dir() / FILE_NAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for name in LEGACY_FILES:
+            for leftover in self.path.parent.glob(name + "*"):
+                leftover.unlink(missing_ok=True)
         self._con = sqlite3.connect(self.path, timeout=60)
         self._con.execute("PRAGMA journal_mode=WAL")
         self._con.execute("PRAGMA synchronous=NORMAL")
@@ -107,27 +110,24 @@ class ExtractionCache:
             CREATE TABLE IF NOT EXISTS generations (
                 generation TEXT PRIMARY KEY, last_used REAL NOT NULL);""")
 
-    def get_many(self, keys: list[str]) -> dict[str, object]:
-        """The cached results among `keys` (missing keys are absent). An
-        entry that cannot be read back is treated as missing."""
-        found: dict[str, object] = {}
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The cached packed results (`records.pack`) among `keys`; missing
+        keys are absent. Whoever unpacks one treats bytes that do not unpack
+        as missing."""
+        found: dict[str, bytes] = {}
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             rows = self._con.execute(
                 f"SELECT key, result FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            for key, blob in rows:
-                try:
-                    found[key] = pickle.loads(zlib.decompress(blob))
-                except Exception:   # a damaged entry costs a re-extraction, nothing else
-                    continue
+            found.update(rows)
         return found
 
-    def put_many(self, items: list[tuple[str, object]]) -> None:
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store packed results (key, bytes), as the workers made them."""
         with self._con:
             self._con.executemany(
                 "INSERT OR REPLACE INTO entries (key, generation, result) VALUES (?, ?, ?)",
-                [(key, self.generation, zlib.compress(pickle.dumps(result, protocol=5), 1))
-                 for key, result in items])
+                [(key, self.generation, blob) for key, blob in items])
 
     def touch_and_prune(self) -> None:
         """Mark this generation used; drop all but the most recent few."""

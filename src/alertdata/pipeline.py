@@ -18,7 +18,6 @@ release already built from the same inputs is not rebuilt at all.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import time
@@ -30,7 +29,7 @@ from .cache import ExtractionCache, entry_key, generation
 from .extract.story import actor_rows, extractors, event_rows, location_rows, statement_rows, story_facts
 from .fsutil import pause_point
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
-from .records import Extracted, Rejected, alert_id, document_id
+from .records import Extracted, Rejected, alert_id, document_id, unpack
 from .reference import Reference, etl_dir, load_reference
 from .segment import Segmented, check_complete, check_limits, segment
 
@@ -39,6 +38,8 @@ from .segment import Segmented, check_complete, check_limits, segment
 
 
 PARTITIONS = ("year",)   # --partition-by choices (export.write_release)
+# Fresh results are written to the cache this many at a time, as they arrive.
+CACHE_BATCH = 500
 
 
 class BuildError(Exception):
@@ -202,29 +203,53 @@ def _state_key(i: Input) -> str:
 
 def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int,
                    scheduler: str | None, store: ExtractionCache | None,
-                   report: BuildReport, known: dict | None = None) -> list[Extracted | Rejected]:
-    """Each input's result, in input order: from `known` (the last build's
-    results, records left in its state), else from the cache when this
-    generation has read the same file before, else extracted (locally in
-    `jobs` processes, or on the Dask cluster at `scheduler`) and cached."""
+                   report: BuildReport, fresh: FreshRows,
+                   known: dict | None = None) -> list[Extracted | Rejected]:
+    """Each input's result without its rows, in input order: from `known`
+    (the last build's results, whose rows are in its state), else from the
+    cache when this generation has read the same file before, else extracted
+    (locally in `jobs` processes, or on the Dask cluster at `scheduler`) and
+    cached. The rows of every document not in `known` go into `fresh` as its
+    result arrives, so no more than a batch of them is held as Python objects."""
     known = known or {}
     readable = [i for i in inputs if i.unreadable is None and _state_key(i) not in known]
     keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
+    done: dict[str, Extracted | Rejected] = {}
+
+    def take(path: str, blob: bytes) -> bool:
+        try:
+            result = unpack(blob)
+        except ValueError:      # a damaged cache entry costs a re-extraction, nothing else
+            return False
+        if isinstance(result, Extracted):
+            fresh.add(result)
+            result = result.without_rows()
+        done[path] = result
+        return True
+
     cached = store.get_many(list(keys.values())) if store else {}
-    todo = [i for i in readable if keys[i.source_path] not in cached]
+    todo = [i for i in readable
+            if keys[i.source_path] not in cached or not take(i.source_path, cached[keys[i.source_path]])]
+    del cached
     items = [(i.source_path, i.raw) for i in todo]
+    unsaved: list[tuple[str, bytes]] = []
     try:
-        fresh = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
-                 else workers.run_local(items, etl_folder, jobs))
+        stream = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
+                  else workers.run_local(items, etl_folder, jobs))
+        for (path, _), blob in zip(items, stream):
+            take(path, blob)
+            if store:
+                unsaved.append((keys[path], blob))
+                if len(unsaved) >= CACHE_BATCH:
+                    store.put_many(unsaved)
+                    unsaved = []
     except workers.WorkerError as e:
         raise BuildError(str(e)) from e
-    done = dict(zip((i.source_path for i in todo), fresh))
-    if store and todo:
-        store.put_many([(keys[p], r) for p, r in done.items()])
+    if store and unsaved:
+        store.put_many(unsaved)
     report.extracted = len(todo)
     report.cached = sum(i.unreadable is None for i in inputs) - len(todo)
-    return [i.unreadable or known.get(_state_key(i)) or done.get(i.source_path) or cached[keys[i.source_path]]
-            for i in inputs]
+    return [i.unreadable or known.get(_state_key(i)) or done[i.source_path] for i in inputs]
 
 
 def _fingerprint(gen: str, inputs: list[Input], settings: dict) -> str:
@@ -289,16 +314,18 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
         if (recorded := cache.recorded_build(out, fingerprint)) is not None:
             return BuildReport.from_record(out, recorded)
     from . import export
-    from .tables import assemble, doc_key
+    from .tables import FreshRows, assemble, doc_key
     from .validate import ValidationFailed, validate_tables
 
     report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
     state = cache.load_state(out, gen) if use_cache else None
     known, state_tables = state if state else ({}, None)
     store = cache.ExtractionCache(gen) if use_cache else None
+    fresh = FreshRows()
     try:
         results = extract_inputs(read, etl_folder, gen, jobs=jobs or workers.default_jobs(),
-                                 scheduler=scheduler, store=store, report=report, known=known)
+                                 scheduler=scheduler, store=store, report=report, fresh=fresh,
+                                 known=known)
         if store:
             store.touch_and_prune()
     finally:
@@ -307,13 +334,9 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     del read
     clock.lap("extract")
     from_state = frozenset(k for k, r in known.items() if isinstance(r, Extracted))
-    assembled = assemble(results, state_tables, from_state)
-    # The per-document records (about a kilobyte per row, over a gigabyte for
-    # 10,000 alerts) are in the tables now; let them go before validation and
-    # export make their own copies.
+    assembled = assemble(results, state_tables, from_state, fresh)
     rejected_read = [r for r in results if isinstance(r, Rejected)]
-    del results, state_tables
-    assembled.kept = [dataclasses.replace(d, rows={}) for d in assembled.kept]
+    del results, state_tables, fresh
     clock.lap("tables")
     report.rejects = assembled.rejected
     report.warnings = [(d.source_path, w) for d in assembled.kept for w in d.warnings]

@@ -75,27 +75,83 @@ def _sorted(spec: TableSpec, table: pa.Table) -> pa.Table:
     return table.sort_by([(c, "ascending") for c in spec.order])
 
 
-def _tagged(spec: TableSpec, docs: list[Extracted]) -> pa.Table:
-    records, tags = [], []
-    for doc in docs:
-        rows = doc.rows.get(spec.name, [])
-        records += rows
-        tags += [doc_key(doc)] * len(rows)
-    return frame(spec, records, tags)
+class FreshRows:
+    """The rows of the documents read in this build, tagged with their
+    document, gathered by column as the documents arrive and turned into
+    Arrow record batches every `batch_rows` rows: the Python objects of all
+    rows never exist at once, and each column is converted by one C call
+    instead of one dictionary per row."""
+
+    def __init__(self, batch_rows: int = 100_000):
+        self.batch_rows = batch_rows
+        self._schemas = {spec.name: arrow_schema(spec) for spec in TABLES if spec.name != "rejects"}
+        self._pending = {name: {f.name: [] for f in schema} for name, schema in self._schemas.items()}
+        self._tags: dict[str, list[str]] = {name: [] for name in self._schemas}
+        self._batches: dict[str, list[pa.RecordBatch]] = {name: [] for name in self._schemas}
+        self._rows = 0
+        self.keys: list[str] = []              # documents added, in order
+
+    def add(self, doc: Extracted) -> None:
+        key = doc_key(doc)
+        self.keys.append(key)
+        for table, columns in doc.by_column().items():
+            pending = self._pending.get(table)
+            if pending is None or not columns:
+                continue
+            n = len(next(iter(columns.values())))
+            for name, values in pending.items():
+                values.extend(columns.get(name) or [None] * n)
+            self._tags[table].extend([key] * n)
+            self._rows += n
+        if self._rows >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        for table, pending in self._pending.items():
+            tags = self._tags[table]
+            if not tags:
+                continue
+            schema = self._schemas[table]
+            arrays = [pa.array(pending[f.name], type=f.type) for f in schema]
+            arrays.append(pa.array(tags, type=pa.string()))
+            self._batches[table].append(pa.RecordBatch.from_arrays(arrays, schema=_tagged_schema(schema)))
+            for values in pending.values():
+                values.clear()
+            tags.clear()
+        self._rows = 0
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every row added so far, by table, with its `_doc` tag."""
+        self._flush()
+        return {name: pa.Table.from_batches(self._batches[name], schema=_tagged_schema(schema))
+                for name, schema in self._schemas.items()}
+
+
+def _tagged_schema(schema: pa.Schema) -> pa.Schema:
+    return schema.append(pa.field(DOC, pa.string()))
 
 
 def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | None = None,
-             from_state: frozenset[str] = frozenset()) -> Assembled:
+             from_state: frozenset[str] = frozenset(), fresh: FreshRows | None = None) -> Assembled:
     """All documents' records -> the published tables (rejects included).
     Documents whose key is in `from_state` carry no records: their rows are
     taken from `state`, the `Assembled.state` of an earlier build by the same
-    code."""
+    code. The rows of the other documents are in `fresh` when the build
+    gathered them as they arrived (then `results` may carry none), else in
+    the results themselves."""
     extracted = [r for r in results if isinstance(r, Extracted)]
     rejected = [r for r in results if isinstance(r, Rejected)]
     kept, duplicates = resolve_duplicates(extracted)
     rejected = sorted(rejected + duplicates, key=lambda r: (r.source_path, r.source_sha256 or ""))
     reused = [doc_key(d) for d in kept if doc_key(d) in from_state]
-    fresh_docs = [d for d in kept if doc_key(d) not in from_state]
+    fresh_keys = {doc_key(d) for d in kept if doc_key(d) not in from_state}
+    if fresh is None:
+        fresh = FreshRows()
+        for d in kept:
+            if doc_key(d) in fresh_keys:
+                fresh.add(d)
+    fresh_tables = fresh.tables()
+    dropped = set(fresh.keys) - fresh_keys     # duplicates rejected after their rows arrived
     rank = {doc_key(d): i for i, d in enumerate(kept)}
     out = Assembled(tables={}, kept=kept, rejected=rejected)
     for spec in TABLES:
@@ -104,13 +160,15 @@ def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | N
                                                   "source_sha256": r.source_sha256, "stage": r.stage,
                                                   "reason": r.reason} for r in rejected])
             continue
-        fresh = _tagged(spec, fresh_docs)
-        parts = [fresh]
+        new = fresh_tables[spec.name]
+        if dropped:
+            new = new.filter(pc.invert(pc.is_in(new.column(DOC), value_set=pa.array(sorted(dropped)))))
+        parts = [new]
         if reused:
             old = state[spec.name]
             parts.insert(0, old.filter(pc.is_in(old.column(DOC), value_set=pa.array(reused))))
-        rows = pa.concat_tables(parts) if len(parts) > 1 else fresh
-        out.fresh[spec.name] = fresh.drop_columns([DOC])
+        rows = pa.concat_tables(parts) if len(parts) > 1 else new
+        out.fresh[spec.name] = new.drop_columns([DOC])
         out.state[spec.name] = rows
         if spec.name in ENTITIES:
             out.tables[spec.name] = merge_entities(rows, ENTITIES[spec.name], rank)
