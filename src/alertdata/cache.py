@@ -24,6 +24,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -220,7 +221,16 @@ def forget_build(out: Path) -> None:
 
 # ---------------------------------------------------------------- state of the last build
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+WORKBOOK_CHUNKS = "workbook-chunks.pickle"
+
+
+@dataclass
+class State:
+    """What the last build of a release kept for the next one."""
+    results: dict                  # doc key -> result without its rows
+    tables: dict                   # table name -> every row, tagged with its document
+    workbook: dict = field(default_factory=dict)   # chunk key -> (deflated, crc, size)
 
 
 def _state_dir(out: Path) -> Path:
@@ -228,10 +238,11 @@ def _state_dir(out: Path) -> Path:
     return store_dir() / "state" / where
 
 
-def load_state(out: Path, gen: str):
-    """(results, tables) of the last build published to `out` by this
-    generation: each document's result without its records, and every row,
-    tagged with its document (`tables.DOC`). None when there is none usable."""
+def load_state(out: Path, gen: str) -> State | None:
+    """The State of the last build published to `out` by this generation:
+    each document's result without its records, every row, tagged with its
+    document (`tables.DOC`), and the workbook's compressed chunks. None when
+    there is none usable."""
     import pyarrow as pa
 
     folder = _state_dir(out)
@@ -243,9 +254,13 @@ def load_state(out: Path, gen: str):
         tables = {}
         for name in meta["tables"]:       # memory-mapped: pages are read as rows are used
             tables[name] = pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all()
+        workbook = {}
+        if (folder / WORKBOOK_CHUNKS).exists():
+            with (folder / WORKBOOK_CHUNKS).open("rb") as fh:
+                workbook = pickle.load(fh)
     except Exception:           # absent, half-written or damaged: rebuild without it
         return None
-    return meta["results"], tables
+    return State(meta["results"], tables, workbook)
 
 
 def _alive(pid: int) -> bool:
@@ -269,9 +284,9 @@ def clean_state_leftovers() -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
-    """Keep the rows of a published build for the next one (replacing the
-    previous state of `out` atomically)."""
+def save_state(out: Path, gen: str, results: dict, tables: dict, workbook: dict | None = None) -> None:
+    """Keep the rows of a published build, and its workbook's chunks, for
+    the next one (replacing the previous state of `out` atomically)."""
     import pyarrow as pa
 
     folder = _state_dir(out)
@@ -287,6 +302,9 @@ def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
         with (tmp / "results.pickle").open("wb") as fh:
             pickle.dump({"format": STATE_FORMAT, "generation": gen, "tables": list(tables),
                          "results": results}, fh, protocol=5)
+        if workbook:
+            with (tmp / WORKBOOK_CHUNKS).open("wb") as fh:
+                pickle.dump(workbook, fh, protocol=5)
         pause_point("state")
         replace_dir(tmp, folder, aside=folder.with_name(folder.name + f".old-{os.getpid()}"))
     finally:

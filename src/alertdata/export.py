@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -356,13 +357,20 @@ def write_database(arrow: dict[str, pa.Table], path: Path, previous: Path | None
     return False
 
 
+@dataclass
+class Written:
+    database_updated: bool      # the previous release's database was updated, not rewritten
+    workbook_chunks: dict       # the workbook's compressed chunks, for the next build to reuse
+
+
 def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: str | None = None,
-                  previous_db: Path | None = None) -> bool:
+                  previous_db: Path | None = None, workbook_chunks: dict | None = None) -> Written:
     """Write every artefact of a release into `folder`. With `partition_by`
     "year", the Parquet files of tables keyed by alert are written as
     `parquet/<table>/year=YYYY/` folders instead of single files. With
     `previous_db` (the database of a release built by the same code), the
-    database is that one brought up to date; returns whether it was."""
+    database is that one brought up to date. `workbook_chunks` are those an
+    earlier build returned: the workbook reuses the ones whose rows it has."""
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(exist_ok=True)
     arrow = {spec.name: tables[spec.name].cast(arrow_schema(spec)) for spec in TABLES}
@@ -376,7 +384,7 @@ def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: st
     with ThreadPoolExecutor(2) as background:
         database = background.submit(write_database, arrow, folder / DB_NAME, previous_db)
         workbook = background.submit(write_xlsx, arrow, folder / XLSX_NAME, version=__version__,
-                                     created=latest)
+                                     created=latest, reuse=workbook_chunks)
         for spec in TABLES:
             if partition_by == "year" and "alert_id" in arrow[spec.name].column_names:
                 write_parquet_by_year(arrow[spec.name], years, folder / "parquet" / spec.name)
@@ -385,12 +393,12 @@ def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: st
             write_csv(spec, arrow[spec.name], folder / "csv" / f"{spec.name}.csv")
         pause_point("export")
         updated = database.result()
-        workbook.result()
+        chunks = workbook.result()
     (folder / "CODEBOOK.md").write_text(codebook(), encoding="utf-8")
     (folder / "datapackage.json").write_text(
         json.dumps(datapackage(folder), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_checksums(folder)
-    return updated
+    return Written(updated, chunks)
 
 
 # ---------------------------------------------------------------- publishing

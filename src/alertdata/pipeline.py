@@ -319,7 +319,9 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
 
     report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
     state = cache.load_state(out, gen) if use_cache else None
-    known, state_tables = state if state else ({}, None)
+    known, state_tables = (state.results, state.tables) if state else ({}, None)
+    workbook_chunks = state.workbook if state else {}
+    del state
     store = cache.ExtractionCache(gen) if use_cache else None
     fresh = FreshRows()
     try:
@@ -358,8 +360,9 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     try:
         with export.staging(out) as tmp:     # holds the lock on `out`
             previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
-            report.database_updated = export.write_release(tables, tmp, partition_by=partition_by,
-                                                           previous_db=previous_db)
+            written = export.write_release(tables, tmp, partition_by=partition_by,
+                                           previous_db=previous_db, workbook_chunks=workbook_chunks)
+            report.database_updated = written.database_updated
             cache.forget_build(out)
             pause_point("swap")
             export.swap_in(tmp, out)
@@ -372,7 +375,7 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     if use_cache:
         cache.record_build(out, fingerprint, gen, report.to_record())
         cache.save_state(out, gen, {doc_key(r): r for r in assembled.kept + rejected_read},
-                         assembled.state)
+                         assembled.state, written.workbook_chunks)
     return report
 
 
