@@ -42,7 +42,7 @@ class PublishError(Exception):
 
 
 def column_types(spec: TableSpec) -> dict[str, str]:
-    return {name: logical_type(col.dtype) for name, col in spec.model.to_schema().columns.items()}
+    return {name: logical_type(col.dtype) for name, col in spec.schema.columns.items()}
 
 
 # ---------------------------------------------------------------- Parquet / CSV
@@ -102,7 +102,7 @@ def duckdb_ddl(spec: TableSpec) -> str:
     """CREATE TABLE with NOT NULL, PRIMARY KEY and FOREIGN KEY constraints.
     A foreign key into the table itself is left to `validate` (DuckDB does
     not enforce self-references)."""
-    schema = spec.model.to_schema()
+    schema = spec.schema
     cols = [f"  {name} {DUCKDB_TYPES[logical_type(col.dtype)]}{'' if col.nullable else ' NOT NULL'}"
             for name, col in schema.columns.items()]
     if spec.primary_key:
@@ -162,7 +162,7 @@ def write_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
         for spec in TABLES:
             con.execute(duckdb_ddl(spec))
             con.execute(f"COMMENT ON TABLE {spec.name} IS {_sql_str(spec.description)}")
-            for name, col in spec.model.to_schema().columns.items():
+            for name, col in spec.schema.columns.items():
                 con.execute(f"COMMENT ON COLUMN {spec.name}.{name} IS {_sql_str(col.description or '')}")
             source = arrow_tables[spec.name]
             if source.num_rows:
@@ -234,7 +234,7 @@ def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
 def table_schema(spec: TableSpec) -> dict:
     """Frictionless Table Schema of the table's CSV file."""
     fields = []
-    for name, col in spec.model.to_schema().columns.items():
+    for name, col in spec.schema.columns.items():
         kind = logical_type(col.dtype)
         field = {"name": name, "type": FRICTIONLESS_TYPES[kind], "description": col.description}
         if kind == "list[str]":
@@ -316,7 +316,7 @@ def codebook() -> str:
             out.append(f"Foreign key: `{', '.join(cols)}` -> `{ref}.{', '.join(ref_cols)}`.  ")
         out += ["", "| column | type | null | description | allowed values |", "|---|---|---|---|---|"]
         fields = {f["name"]: f for f in table_schema(spec)["fields"]}
-        for name, col in spec.model.to_schema().columns.items():
+        for name, col in spec.schema.columns.items():
             c = fields[name].get("constraints", {})
             allowed = (", ".join(f"`{v}`" for v in c["enum"]) if "enum" in c
                        else f"pattern `{c['pattern']}`" if "pattern" in c

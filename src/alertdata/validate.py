@@ -31,7 +31,7 @@ class ValidationFailed(Exception):
 def _schema_failures(name: str, table: pyarrow.Table) -> list[dict]:
     df = table.to_pandas(types_mapper=pandas_dtype)
     try:
-        TABLE[name].model.validate(df, lazy=True)
+        TABLE[name].schema.validate(df, lazy=True)
         return []
     except pa.errors.SchemaErrors as e:
         cases = e.failure_cases
