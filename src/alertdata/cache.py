@@ -221,7 +221,7 @@ def forget_build(out: Path) -> None:
 
 # ---------------------------------------------------------------- state of the last build
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 WORKBOOK_CHUNKS = "workbook-chunks.pickle"
 
 
