@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .fsutil import pause_point, replace_dir
+from .fsutil import pause_point, pid_alive, replace_dir
 from .gazetteer import cache_dir
 
 FILE_NAME = "extract-v2.sqlite"   # v2: entries are packed results
@@ -263,16 +263,6 @@ def load_state(out: Path, gen: str) -> State | None:
     return State(meta["results"], tables, workbook)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:             # exists, owned by someone else
-        return True
-    return True
-
-
 def clean_state_leftovers() -> None:
     """Remove what builds killed while saving their state left behind:
     staging folders and states moved aside, named with the dead pid (those
@@ -280,7 +270,7 @@ def clean_state_leftovers() -> None:
     for path in (store_dir() / "state").glob("*"):
         tag = path.name.rpartition("-")[2] if path.name.startswith(".state-") or ".old-" in path.name \
             else None
-        if tag and tag.isdigit() and not _alive(int(tag)):
+        if tag and tag.isdigit() and not pid_alive(int(tag)):
             shutil.rmtree(path, ignore_errors=True)
 
 

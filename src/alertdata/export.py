@@ -23,7 +23,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from . import __version__
-from .fsutil import pause_point, replace_dir
+from .fsutil import pause_point, pid_alive, replace_dir
 from .spreadsheet import write_xlsx
 from .schemas import TABLE as TABLE_SPECS, TABLES, TableSpec, arrow_schema, logical_type
 
@@ -183,11 +183,19 @@ def _parents() -> list[str]:
             if any(ref == t.name != s.name for s in TABLES for _, ref, _ in s.foreign_keys)]
 
 
-def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
+def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path,
+                  changed_alerts: set[str] | None = None) -> None:
     """Bring a copy of the previous release's database up to these tables by
     deleting and inserting only the rows that differ: loading ten thousand
     alerts with their keys takes DuckDB several seconds, a week's changes a
     fraction of one.
+
+    `changed_alerts` are the alerts whose rows may differ (those of new,
+    changed or removed documents); every other alert's rows are the same as
+    before, because a document's rows come from that document alone. Without
+    it, the rows that differ are found by comparing whole tables (EXCEPT).
+    Actors, locations and rejects, merged or listed across documents, are
+    always compared whole.
 
     DuckDB checks foreign keys eagerly and turns an UPDATE into a delete and
     an insert, so a changed parent row (an actor with a new alias) is
@@ -201,27 +209,44 @@ def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
     try:
         for spec in TABLES:
             con.register(f"new_{spec.name}", arrow_tables[spec.name])
+        by_alert = changed_alerts is not None
+        if by_alert:
+            con.register("changed", pa.table({"alert_id": pa.array(sorted(changed_alerts), pa.string())}))
         for name in parents:
             key = TABLE_SPECS[name].primary_key[0]
-            con.execute(f"CREATE TEMP TABLE stale_{name} AS SELECT {key} FROM "
-                        f"(SELECT * FROM {name} EXCEPT SELECT * FROM new_{name})")
+            if by_alert and name == "alerts":
+                con.execute("CREATE TEMP TABLE stale_alerts AS SELECT alert_id FROM changed")
+            else:
+                con.execute(f"CREATE TEMP TABLE stale_{name} AS SELECT {key} FROM "
+                            f"(SELECT * FROM {name} EXCEPT SELECT * FROM new_{name})")
+        # rows that go and come back: those of changed alerts, and those pointing at a changed parent
+        redo: dict[str, str] = {}
+        for spec in children:
+            if not spec.primary_key:
+                continue
+            conditions = [f"t.{cols[0]} IN (SELECT {ref_cols[0]} FROM stale_{ref})"
+                          for cols, ref, ref_cols in spec.foreign_keys if ref in parents]
+            redo[spec.name] = " OR ".join(conditions) or "false"
         for spec in children:
             if not spec.primary_key:
                 con.execute(f"DELETE FROM {spec.name}")
                 continue
-            keys = ", ".join(spec.primary_key)
-            match = " AND ".join(f"t.{k} = d.{k}" for k in spec.primary_key)
-            con.execute(f"DELETE FROM {spec.name} AS t USING (SELECT {keys} FROM (SELECT * FROM "
-                        f"{spec.name} EXCEPT SELECT * FROM new_{spec.name})) AS d WHERE {match}")
-            for cols, ref, ref_cols in spec.foreign_keys:
-                if ref in parents:
-                    con.execute(f"DELETE FROM {spec.name} AS t USING stale_{ref} AS d "
-                                f"WHERE t.{cols[0]} = d.{ref_cols[0]}")
+            if not by_alert:
+                keys = ", ".join(spec.primary_key)
+                match = " AND ".join(f"t.{k} = d.{k}" for k in spec.primary_key)
+                con.execute(f"DELETE FROM {spec.name} AS t USING (SELECT {keys} FROM (SELECT * FROM "
+                            f"{spec.name} EXCEPT SELECT * FROM new_{spec.name})) AS d WHERE {match}")
+            con.execute(f"DELETE FROM {spec.name} AS t WHERE {redo[spec.name]}")
         for name in parents:
             key = TABLE_SPECS[name].primary_key[0]
             con.execute(f"DELETE FROM {name} AS t USING stale_{name} AS d WHERE t.{key} = d.{key}")
         for name in parents + [s.name for s in children]:
-            con.execute(f"INSERT INTO {name} SELECT * FROM new_{name} EXCEPT SELECT * FROM {name}")
+            spec = TABLE_SPECS[name]
+            if by_alert and spec.primary_key and (name == "alerts" or name in redo):
+                where = redo.get(name, "t.alert_id IN (SELECT alert_id FROM stale_alerts)")
+                con.execute(f"INSERT INTO {name} SELECT * FROM new_{name} AS t WHERE {where}")
+            else:
+                con.execute(f"INSERT INTO {name} SELECT * FROM new_{name} EXCEPT SELECT * FROM {name}")
         for spec in TABLES:
             con.unregister(f"new_{spec.name}")
         con.execute("CHECKPOINT")
@@ -341,14 +366,42 @@ def write_checksums(folder: Path) -> None:
     (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_database(arrow: dict[str, pa.Table], path: Path, previous: Path | None) -> bool:
-    """The release's DuckDB file: the previous release's, updated, where one
-    built by the same code is given (True), else written afresh (False).
-    An update that fails for any reason falls back to a fresh file."""
+class DatabaseCopy:
+    """A copy of the previous release's database, made in a background
+    thread from the start of a build (copying a few hundred megabytes takes
+    about a second, which the build's other stages hide). It lies beside the
+    release as `.<name>.dbcopy-<pid>` until the new release takes it; a copy
+    left by a killed build is removed by `recover`."""
+
+    def __init__(self, source: Path, out: Path):
+        out = Path(out).absolute()
+        self.path = out.parent / f".{out.name}.dbcopy-{os.getpid()}"
+        self._pool = ThreadPoolExecutor(1)
+        self._done = self._pool.submit(shutil.copyfile, source, self.path)
+
+    def take(self, target: Path) -> None:
+        """Move the finished copy to `target` (raises if copying failed)."""
+        self._done.result()
+        os.replace(self.path, target)
+
+    def discard(self) -> None:
+        self._pool.shutdown(wait=True)
+        self.path.unlink(missing_ok=True)
+
+
+def write_database(arrow: dict[str, pa.Table], path: Path, previous: Path | DatabaseCopy | None,
+                   changed_alerts: set[str] | None = None) -> bool:
+    """The release's DuckDB file: the previous release's (a path, or a copy
+    already being made), updated, where one built by the same code is given
+    (True), else written afresh (False). An update that fails for any reason
+    falls back to a fresh file."""
     if previous is not None:
         try:
-            shutil.copyfile(previous, path)
-            update_duckdb(arrow, path)
+            if isinstance(previous, DatabaseCopy):
+                previous.take(path)
+            else:
+                shutil.copyfile(previous, path)
+            update_duckdb(arrow, path, changed_alerts)
             return True
         except Exception:          # noqa: BLE001 - a fresh file is always right
             for leftover in (path, path.with_name(path.name + ".wal")):
@@ -364,13 +417,16 @@ class Written:
 
 
 def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: str | None = None,
-                  previous_db: Path | None = None, workbook_chunks: dict | None = None) -> Written:
+                  previous_db: Path | DatabaseCopy | None = None, workbook_chunks: dict | None = None,
+                  changed_alerts: set[str] | None = None) -> Written:
     """Write every artefact of a release into `folder`. With `partition_by`
     "year", the Parquet files of tables keyed by alert are written as
     `parquet/<table>/year=YYYY/` folders instead of single files. With
     `previous_db` (the database of a release built by the same code), the
-    database is that one brought up to date. `workbook_chunks` are those an
-    earlier build returned: the workbook reuses the ones whose rows it has."""
+    database is that one brought up to date (only the rows of
+    `changed_alerts`, when given, and of merged tables). `workbook_chunks`
+    are those an earlier build returned: the workbook reuses the ones whose
+    rows it has."""
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(exist_ok=True)
     arrow = {spec.name: tables[spec.name].cast(arrow_schema(spec)) for spec in TABLES}
@@ -382,7 +438,7 @@ def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: st
     # sheets, in their own threads outside the GIL, while this thread writes
     # the Parquet and CSV files.
     with ThreadPoolExecutor(2) as background:
-        database = background.submit(write_database, arrow, folder / DB_NAME, previous_db)
+        database = background.submit(write_database, arrow, folder / DB_NAME, previous_db, changed_alerts)
         workbook = background.submit(write_xlsx, arrow, folder / XLSX_NAME, version=__version__,
                                      created=latest, reuse=workbook_chunks)
         for spec in TABLES:
@@ -414,6 +470,10 @@ def recover(out: Path) -> None:
     parent = out.parent
     for tmp in parent.glob(f".{out.name}.tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
+    for copy in parent.glob(f".{out.name}.dbcopy-*"):
+        pid = copy.name.rpartition("-")[2]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            copy.unlink(missing_ok=True)
     olds = sorted(parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
     if not out.exists() and olds:
         os.replace(olds.pop(), out)

@@ -322,6 +322,31 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     known, state_tables = (state.results, state.tables) if state else ({}, None)
     workbook_chunks = state.workbook if state else {}
     del state
+    # the previous release's database, copied in the background while the
+    # build reads, to be updated with the changed rows
+    previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
+    db_copy = export.DatabaseCopy(previous_db, out) if previous_db else None
+    try:
+        return _read_check_publish(read, out, gen, etl_folder, fingerprint, report, clock,
+                                   known, state_tables, workbook_chunks, db_copy, strict=strict,
+                                   jobs=jobs, scheduler=scheduler, use_cache=use_cache,
+                                   partition_by=partition_by, n_sources=len(sources))
+    finally:
+        if db_copy:
+            db_copy.discard()
+
+
+def _read_check_publish(read: list[Input], out: Path, gen: str, etl_folder: Path, fingerprint: str,
+                        report: BuildReport, clock: _Clock, known: dict, state_tables: dict | None,
+                        workbook_chunks: dict, db_copy, *, strict: bool, jobs: int | None,
+                        scheduler: str | None, use_cache: bool, partition_by: str | None,
+                        n_sources: int) -> BuildReport:
+    """The rest of `build` once the inputs are read and the last build's
+    state is loaded: extract, assemble, validate, publish, keep the state."""
+    from . import export
+    from .tables import FreshRows, assemble, doc_key
+    from .validate import ValidationFailed, validate_tables
+
     store = cache.ExtractionCache(gen) if use_cache else None
     fresh = FreshRows()
     try:
@@ -333,12 +358,13 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     finally:
         if store:
             store.close()
-    del read
+    read[:] = []                # the inputs' bytes are no longer needed (the caller shares this list)
     clock.lap("extract")
     from_state = frozenset(k for k, r in known.items() if isinstance(r, Extracted))
     assembled = assemble(results, state_tables, from_state, fresh)
     rejected_read = [r for r in results if isinstance(r, Rejected)]
-    del results, state_tables, fresh
+    del results, fresh
+    state_tables = None
     clock.lap("tables")
     report.rejects = assembled.rejected
     report.warnings = [(d.source_path, w) for d in assembled.kept for w in d.warnings]
@@ -347,7 +373,7 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
                          + "\n".join(f"  {r.source_path} [{r.stage}]: {r.reason}"
                                      for r in assembled.rejected))
     if not assembled.kept:   # still published: the rejects table accounts for every input
-        report.warnings.append(("*", f"no alerts: all {len(sources)} input(s) were rejected"))
+        report.warnings.append(("*", f"no alerts: all {n_sources} input(s) were rejected"))
     try:
         tables = validate_tables(assembled.tables, assembled.fresh)
         clock.lap("validate")
@@ -359,9 +385,9 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
                          f"{out} is unchanged. Details: {report_path}") from e
     try:
         with export.staging(out) as tmp:     # holds the lock on `out`
-            previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
             written = export.write_release(tables, tmp, partition_by=partition_by,
-                                           previous_db=previous_db, workbook_chunks=workbook_chunks)
+                                           previous_db=db_copy, workbook_chunks=workbook_chunks,
+                                           changed_alerts=assembled.changed_alerts)
             report.database_updated = written.database_updated
             cache.forget_build(out)
             pause_point("swap")

@@ -30,6 +30,9 @@ class Assembled:
     # every kept row, tagged: in published order, but actors and locations
     # as each document gave them (unmerged)
     state: dict[str, pa.Table] = field(default_factory=dict)
+    # alerts whose rows may differ from the state's (of new, changed or
+    # removed documents); None when no state was used
+    changed_alerts: set[str] | None = None
 
 
 def doc_key(doc: Extracted | Rejected) -> str:
@@ -221,7 +224,12 @@ def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | N
             old = state[spec.name]
             keep = pc.is_in(old.column(DOC), value_set=pa.array(reused))
             if not pc.all(keep).as_py():        # (no copy when every old row stays)
+                if spec.name == "alerts":
+                    gone = old.filter(pc.invert(keep)).column("alert_id").to_pylist()
+                    out.changed_alerts = (out.changed_alerts or set()) | set(gone)
                 old = old.filter(keep)
+            if spec.name == "alerts":
+                out.changed_alerts = (out.changed_alerts or set()) | set(new.column("alert_id").to_pylist())
         out.fresh[spec.name] = new.drop_columns([DOC])
         if spec.name in ENTITIES:
             rows = pa.concat_tables([old, new])
