@@ -295,15 +295,21 @@ def table_schema(spec: TableSpec) -> dict:
     return schema
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path, known: dict[Path, str] | None = None) -> str:
+    """SHA-256 of a file; `known` keeps digests already taken in this release
+    (the data package and SHA256SUMS both list the CSV files)."""
+    if known is not None and path in known:
+        return known[path]
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
+    if known is not None:
+        known[path] = h.hexdigest()
     return h.hexdigest()
 
 
-def datapackage(folder: Path) -> dict:
+def datapackage(folder: Path, known: dict[Path, str] | None = None) -> dict:
     """The Frictionless Data Package: one resource per CSV file, with its
     schema, keys, size and hash. No timestamps: the same data gives the same file."""
     resources = []
@@ -313,7 +319,7 @@ def datapackage(folder: Path) -> dict:
             "name": spec.name, "title": spec.title, "description": spec.description,
             "path": f"csv/{spec.name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "bytes": path.stat().st_size,
-            "hash": f"sha256:{file_sha256(path)}",
+            "hash": f"sha256:{file_sha256(path, known)}",
             "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
                         "lineTerminator": "\r\n", "header": True},
             "schema": table_schema(spec)})
@@ -354,7 +360,7 @@ def codebook() -> str:
     return "\n".join(out)
 
 
-def write_checksums(folder: Path) -> None:
+def write_checksums(folder: Path, known: dict[Path, str] | None = None) -> None:
     """SHA256SUMS in `sha256sum -c` format for every file of the release but
     the DuckDB database, whose bytes DuckDB does not make reproducible (its
     tables equal the Parquet files, which are listed)."""
@@ -362,7 +368,7 @@ def write_checksums(folder: Path) -> None:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
         if rel not in ("SHA256SUMS", DB_NAME):
-            lines.append(f"{file_sha256(path)}  {rel}")
+            lines.append(f"{file_sha256(path, known)}  {rel}")
     (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -451,9 +457,10 @@ def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: st
         updated = database.result()
         chunks = workbook.result()
     (folder / "CODEBOOK.md").write_text(codebook(), encoding="utf-8")
+    digests: dict[Path, str] = {}
     (folder / "datapackage.json").write_text(
-        json.dumps(datapackage(folder), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_checksums(folder)
+        json.dumps(datapackage(folder, digests), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_checksums(folder, digests)
     return Written(updated, chunks)
 
 
