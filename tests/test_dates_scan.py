@@ -5,8 +5,8 @@ in any case where they ignore it) among other pieces, on text made of their
 words, numbers and separators, and on the real alerts: an edit of a pattern that
 the scan does not follow fails here.
 
-CI runs 15 times the profile's examples, derandomised (about 2 s);
-`HYPOTHESIS_PROFILE=long` draws fresh ones.
+The hypothesis tests run 15 and 5 times the profile's examples: the same ones
+each time in CI (a few seconds in all), fresh ones with HYPOTHESIS_PROFILE=long.
 """
 from __future__ import annotations
 
