@@ -125,7 +125,8 @@ def _cue(m: re.Match) -> str:
     return lead.split()[-1] if lead else ""
 
 
-def _absolute(text: str, published_on: date, matches: dict) -> list[DateMention]:
+def _absolute(text: str, published_on: date,
+              matches: dict[re.Pattern, list[re.Match]]) -> list[DateMention]:
     """Calendar dates: day-month, month-day, month-year, month and year alone."""
     found = []
     for rx, kind in ((_DAY_MONTH, "day"), (_MONTH_DAY, "day"), (_MONTH_YEAR, "month"),
