@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -374,27 +375,37 @@ def _read_check_publish(read: list[Input], out: Path, gen: str, etl_folder: Path
                                      for r in assembled.rejected))
     if not assembled.kept:   # still published: the rejects table accounts for every input
         report.warnings.append(("*", f"no alerts: all {n_sources} input(s) were rejected"))
-    try:
-        tables = validate_tables(assembled.tables, assembled.fresh)
-        clock.lap("validate")
-    except ValidationFailed as e:
-        report_path = out.parent / f"{out.name}-validation-report.md"
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(e.report, encoding="utf-8")
-        raise BuildError(f"validation failed ({e.n_failures} failure(s)); nothing published, "
-                         f"{out} is unchanged. Details: {report_path}") from e
-    try:
-        with export.staging(out) as tmp:     # holds the lock on `out`
-            written = export.write_release(tables, tmp, partition_by=partition_by,
-                                           previous_db=db_copy, workbook_chunks=workbook_chunks,
-                                           changed_alerts=assembled.changed_alerts)
-            report.database_updated = written.database_updated
-            cache.forget_build(out)
-            pause_point("swap")
-            export.swap_in(tmp, out)
-    except export.PublishError as e:
-        raise BuildError(str(e)) from e
-    clock.lap("export")
+    # Validation runs beside the writing of the release (both mostly outside
+    # the GIL, in Arrow, pandas, DuckDB and zlib); the release is swapped in
+    # only when the tables passed. Should invalid rows also make a writer
+    # fail (a key DuckDB refuses), the validation report is what is raised.
+    tables = assembled.tables
+    with ThreadPoolExecutor(1) as checker:
+        checked = checker.submit(validate_tables, tables, assembled.fresh)
+        try:
+            with export.staging(out) as tmp:     # holds the lock on `out`
+                try:
+                    written = export.write_release(tables, tmp, partition_by=partition_by,
+                                                   previous_db=db_copy, workbook_chunks=workbook_chunks,
+                                                   changed_alerts=assembled.changed_alerts)
+                except Exception:
+                    checked.result()             # a validation failure explains it better
+                    raise
+                checked.result()
+                clock.lap("validate and export")
+                report.database_updated = written.database_updated
+                cache.forget_build(out)
+                pause_point("swap")
+                export.swap_in(tmp, out)
+        except ValidationFailed as e:
+            report_path = out.parent / f"{out.name}-validation-report.md"
+            report_path.parent.mkdir(parents=True, exist_ok=True)
+            report_path.write_text(e.report, encoding="utf-8")
+            raise BuildError(f"validation failed ({e.n_failures} failure(s)); nothing published, "
+                             f"{out} is unchanged. Details: {report_path}") from e
+        except export.PublishError as e:
+            raise BuildError(str(e)) from e
+    clock.lap("publish")
     report.rows = {name: t.num_rows for name, t in tables.items()}
     report.stories = tables["alerts"].num_rows
     report.published = True
