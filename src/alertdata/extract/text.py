@@ -119,13 +119,16 @@ def outside(items: list, spans, span) -> list:
     if not spans:
         return list(items)
     out, k, n, reach = [], 0, len(spans), None
+    following = spans[0][0]     # start of spans[k], the first span not yet reached
     for item in items:
         start, end = span(item)
-        while k < n and spans[k][0] < end:
-            far = spans[k][1]
-            if reach is None or far > reach:
-                reach = far
-            k += 1
+        if following < end:
+            while k < n and spans[k][0] < end:
+                far = spans[k][1]
+                if reach is None or far > reach:
+                    reach = far
+                k += 1
+            following = spans[k][0] if k < n else float("inf")
         if reach is None or reach <= start:
             out.append(item)
     return out
@@ -153,8 +156,9 @@ def slug(text: str) -> str:
 
 def is_acronym(word: str) -> bool:
     """'UN', 'ECOWAS', 'U.S.', 'M23': short, upper case, at least two letters."""
-    letters = [c for c in word if c.isalpha()]
-    return 2 <= len(letters) and word.upper() == word and len(word.replace(".", "")) <= 8
+    # the cheapest test first: most words are not upper case
+    return word.upper() == word and len(word.replace(".", "")) <= 8 and \
+        sum(map(str.isalpha, word)) >= 2
 
 
 # Words after which a full stop does not end a sentence.
