@@ -114,15 +114,18 @@ _MEANS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii
 # Unicode's control characters (category Cc, a fixed set), as regex classes.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")              # all but the tab
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab, CR, LF
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _non_ascii_share(text: str) -> float:
-    """Share of the letters that are not ASCII (the per-character loop done by
-    regexes: ASCII letters are [A-Za-z], the rest are few)."""
+    """Share of the letters that are not ASCII (the per-character loop done in
+    C: the non-ASCII characters are few; the ASCII letters [A-Za-z] are
+    counted as bytes of the UTF-8 form, where every byte below 0x80 is an
+    ASCII character, by deleting them)."""
     foreign = sum(1 for c in _NON_ASCII.findall(text) if c.isalpha())
-    letters = len(_ASCII_LETTER.findall(text)) + foreign
+    encoded = text.encode("utf-8", "surrogatepass")
+    letters = len(encoded) - len(encoded.translate(None, _ASCII_LETTERS)) + foreign
     return foreign / max(1, letters)
 
 
