@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter
@@ -23,7 +24,7 @@ _WORD = re.compile(r"[^\W\d_](?:[\w’'.\-]*[^\W_])?|\d+(?:[.,]\d+)*")
 _WORD_SPLIT = re.compile(r"([^\W\d_](?:[\w’'.\-]*[^\W_])?+|\d++(?:[.,]\d++)*+)")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_/]+")
 _APOSTROPHES = str.maketrans({"’": "", "'": "", "ʼ": "", "‘": "", "`": "", "ʻ": ""})
-_POSSESSIVE = ("'s", "’s")
+_POSSESSIVE = re.compile("['’]s")
 
 
 class Token:
@@ -89,14 +90,19 @@ def words(text: str) -> tuple[Token, ...]:
 @lru_cache(maxsize=8)
 def _words(text: str) -> tuple[Token, ...]:
     words, starts, ends = _word_spans(text, 0, len(text))
-    if "'s" in text or "’s" in text:
-        # A word ending in "'s" is longer than two letters (it starts with a
-        # letter), so every such word is a possessive to split off.
-        for i in reversed([i for i, w in enumerate(words) if w[-2:] in _POSSESSIVE]):
-            cut = ends[i] - 2
-            words[i:i + 1] = words[i][:-2], "'s"
-            starts[i:i + 1] = starts[i], cut
-            ends[i:i + 1] = cut, ends[i]
+    # The words to split are those longer than two characters that end in
+    # "'s" or "’s": found from the text's few apostrophe-s pairs, as the word
+    # that ends with the pair and starts before it (ends only grow).
+    possessive = []
+    for m in _POSSESSIVE.finditer(text):
+        i = bisect_left(ends, m.end())
+        if i < len(ends) and ends[i] == m.end() and starts[i] < m.start():
+            possessive.append(i)
+    for i in reversed(possessive):
+        cut = ends[i] - 2
+        words[i:i + 1] = words[i][:-2], "'s"
+        starts[i:i + 1] = starts[i], cut
+        ends[i:i + 1] = cut, ends[i]
     return tuple(map(Token, words, starts, ends))
 
 
