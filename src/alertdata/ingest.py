@@ -319,7 +319,8 @@ def _is_furniture(node) -> bool:
 
 
 # (closing slash, name, the rest up to the first ">"): a tag closes itself
-# when the rest ends in "/"
+# when the rest ends in "/". (The lazy [^>]*?(/?)> this replaces also ran to
+# the first ">" and captured the "/" just before it: the same tags, same test.)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>")
 # elements never closed (void) or whose end tag may be left out: they add no depth
 _NO_DEPTH = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -411,9 +412,9 @@ _MARKDOWN = []     # the parser, made on first use
 
 
 def _markdown_parser():
-    """One CommonMark parser per process: building one costs more than parsing
-    an alert, and parse() keeps no state between calls (each call makes its
-    own state and token list)."""
+    """One CommonMark parser per process: building one costs about as much as
+    parsing an alert, and parse() keeps no state between calls (each call
+    makes its own state and token list)."""
     if not _MARKDOWN:
         from markdown_it import MarkdownIt
         _MARKDOWN.append(MarkdownIt("commonmark"))

@@ -31,9 +31,9 @@ class Token:
     """A word and its half-open span in the text. A plain class with slots:
     the extractors read these attributes tens of thousands of times per
     document and a story makes hundreds of tokens, which a frozen dataclass
-    builds three times slower. Treat tokens as read-only values (they are
-    shared through the `words` cache); equality and hash are a frozen
-    dataclass's."""
+    (each field set through object.__setattr__) builds far more slowly.
+    Treat tokens as read-only values (they are shared through the `words`
+    cache); equality, hash and repr are the frozen dataclass's."""
     __slots__ = ("text", "start", "end", "capitalised")
     __match_args__ = ("text", "start", "end")
 
