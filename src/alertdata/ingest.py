@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -60,21 +61,44 @@ def discover(inputs: list[Path]) -> list[Source]:
     """Every file under the inputs (folders recursively), sorted by path.
 
     Hidden files and folders (".git", ".DS_Store") are not inputs. Files of
-    unknown type are returned too: the pipeline rejects them with a reason."""
+    unknown type are returned too: the pipeline rejects them with a reason.
+    A file reached twice (the same input given twice, a link to another
+    input) is listed once, under the first path found in path order."""
     found: dict[str, Source] = {}
     for root in inputs:
         root = Path(root)
         if root.is_dir():
-            for p in sorted(root.rglob("*")):
-                rel = p.relative_to(root)
-                if p.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    src = Source(p, PurePosixPath(*rel.parts).as_posix())
-                    found.setdefault(str(p.resolve()), src)
+            real_root = os.path.realpath(root)
+            for parts, is_link in sorted(_files_under(root)):
+                path = root.joinpath(*parts)
+                # folders walked into are not links, so a plain file's real path is its
+                # folder's: one realpath() for the root instead of one per file
+                real = os.path.realpath(path) if is_link else os.path.join(real_root, *parts)
+                found.setdefault(real, Source(path, "/".join(parts)))
         elif root.is_file():
             found.setdefault(str(root.resolve()), Source(root, root.name))
         else:
             raise FileNotFoundError(f"input not found: {root}")
     return sorted(found.values(), key=lambda s: (s.source_path, str(s.path)))
+
+
+def _files_under(folder: Path, parts: tuple[str, ...] = ()):
+    """(relative path parts, is a link) of the files under a folder, hidden
+    ones left out; links to folders are not walked into (as Path.rglob)."""
+    try:
+        entries = os.scandir(folder)
+    except PermissionError:                         # (Path.rglob passes over them too)
+        return
+    with entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            here = (*parts, entry.name)
+            if entry.is_dir():                      # (follows links)
+                if not entry.is_symlink():
+                    yield from _files_under(Path(entry.path), here)
+            elif entry.is_file():
+                yield here, entry.is_symlink()
 
 
 def read_bytes(source: Source) -> bytes:
