@@ -30,7 +30,7 @@ from .cache import ExtractionCache, entry_key, generation
 from .extract.story import actor_rows, extractors, event_rows, location_rows, statement_rows, story_facts
 from .fsutil import pause_point
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
-from .records import Extracted, Rejected, alert_id, document_id, unpack
+from .records import Extracted, Rejected, alert_id, doc_key, document_id, unpack
 from .reference import Reference, etl_dir, load_reference
 from .segment import Segmented, check_complete, check_limits, segment
 
@@ -211,7 +211,9 @@ def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int
     cache when this generation has read the same file before, else extracted
     (locally in `jobs` processes, or on the Dask cluster at `scheduler`) and
     cached. The rows of every document not in `known` go into `fresh` as its
-    result arrives, so no more than a batch of them is held as Python objects."""
+    result arrives (the workers hand them over as Arrow tables; cached ones
+    are converted here), so no more than a batch of them is held as Python
+    objects."""
     known = known or {}
     readable = [i for i in inputs if i.unreadable is None and _state_key(i) not in known]
     keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
@@ -233,14 +235,18 @@ def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int
             if keys[i.source_path] not in cached or not take(i.source_path, cached[keys[i.source_path]])]
     del cached
     items = [(i.source_path, i.raw) for i in todo]
+    paths = iter(path for path, _ in items)
     unsaved: list[tuple[str, bytes]] = []
     try:
         stream = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
                   else workers.run_local(items, etl_folder, jobs))
-        for (path, _), blob in zip(items, stream):
-            take(path, blob)
+        for batch in stream:
+            batch_paths = [next(paths) for _ in batch.results]
+            done.update(zip(batch_paths, batch.results))
+            fresh.add_converted([doc_key(r) for r in batch.results if isinstance(r, Extracted)],
+                                batch.rows)
             if store:
-                unsaved.append((keys[path], blob))
+                unsaved += [(keys[p], blob) for p, blob in zip(batch_paths, batch.packed)]
                 if len(unsaved) >= CACHE_BATCH:
                     store.put_many(unsaved)
                     unsaved = []
@@ -315,7 +321,7 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
         if (recorded := cache.recorded_build(out, fingerprint)) is not None:
             return BuildReport.from_record(out, recorded)
     from . import export
-    from .tables import FreshRows, assemble, doc_key
+    from .tables import FreshRows, assemble
     from .validate import ValidationFailed, validate_tables
 
     report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
@@ -345,7 +351,7 @@ def _read_check_publish(read: list[Input], out: Path, gen: str, etl_folder: Path
     """The rest of `build` once the inputs are read and the last build's
     state is loaded: extract, assemble, validate, publish, keep the state."""
     from . import export
-    from .tables import FreshRows, assemble, doc_key
+    from .tables import FreshRows, assemble
     from .validate import ValidationFailed, validate_tables
 
     store = cache.ExtractionCache(gen) if use_cache else None

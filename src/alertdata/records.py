@@ -64,6 +64,11 @@ def alert_id(doc_id: str, story_index: int) -> str:
     return f"{doc_id}-{story_index}"
 
 
+def doc_key(doc: Extracted | Rejected) -> str:
+    """A document's identity in a build's state: its path and content."""
+    return f"{doc.source_path}\0{doc.source_sha256}"
+
+
 # ---------------------------------------------------------------- transport
 
 PACK_FORMAT = 1
@@ -129,4 +134,4 @@ def unpack(blob: bytes) -> Extracted | Rejected:
         raise ValueError(f"not a packed result ({type(e).__name__}: {e})") from e
 
 
-__all__ = ["Extracted", "Rejected", "document_id", "alert_id", "pack", "unpack", "to_columns"]
+__all__ = ["Extracted", "Rejected", "document_id", "alert_id", "doc_key", "pack", "unpack", "to_columns"]

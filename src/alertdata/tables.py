@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .records import Extracted, Rejected, alert_id, document_id
+from .records import Extracted, Rejected, alert_id, doc_key, document_id
 from .schemas import TABLE, TABLES, TableSpec, arrow_schema
 
 DOC = "_doc"                                   # the document a state row came from
@@ -33,11 +33,6 @@ class Assembled:
     # alerts whose rows may differ from the state's (of new, changed or
     # removed documents); None when no state was used
     changed_alerts: set[str] | None = None
-
-
-def doc_key(doc: Extracted | Rejected) -> str:
-    """A document's identity in the state: its path and content."""
-    return f"{doc.source_path}\0{doc.source_sha256}"
 
 
 def resolve_duplicates(results: list[Extracted]) -> tuple[list[Extracted], list[Rejected]]:
@@ -161,6 +156,14 @@ class FreshRows:
             self._rows += n
         if self._rows >= self.batch_rows:
             self._flush()
+
+    def add_converted(self, keys: list[str], tables: dict[str, pa.Table]) -> None:
+        """Rows of documents `keys` that a worker already converted (tagged
+        tables, as `tables()` gives them)."""
+        self.keys.extend(keys)
+        for name, table in tables.items():
+            if table.num_rows:
+                self._batches[name].extend(table.to_batches())
 
     def _flush(self) -> None:
         for table, pending in self._pending.items():

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +44,33 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@dataclass(frozen=True)
+class Batch:
+    """What a worker hands back for a batch of documents: each result
+    without its rows (in input order), each result packed for the cache
+    (`records.pack`), and all their rows already as Arrow tables, tagged
+    with their document (`tables.FreshRows`): the build process stores the
+    bytes and appends the tables without turning a row into Python objects."""
+    results: list
+    packed: list[bytes]
+    rows: dict
+
+
+def extract_batch(items: list[tuple[str, bytes]], ref) -> Batch:
+    """`pipeline.process` for each (source_path, bytes), as a Batch."""
+    from .pipeline import process
+    from .records import Extracted, pack
+    from .tables import FreshRows
+
+    results = [process(path, raw, ref) for path, raw in items]
+    rows = FreshRows(batch_rows=1 << 60)
+    for r in results:
+        if isinstance(r, Extracted):
+            rows.add(r)
+    return Batch([r.without_rows() if isinstance(r, Extracted) else r for r in results],
+                 [pack(r) for r in results], rows.tables())
+
+
 # ---------------------------------------------------------------- local
 
 _POOL_ETL: Path | None = None
@@ -53,29 +81,25 @@ def _pool_init(etl_folder: str) -> None:
     _POOL_ETL = Path(etl_folder)
 
 
-def _extract_batch_local(batch: list[tuple[str, bytes]]) -> list[bytes]:
+def _extract_batch_local(batch: list[tuple[str, bytes]]) -> Batch:
     from .extract.story import extractors
-    from .pipeline import process
-    from .records import pack
     from .reference import load_reference
 
     ref = load_reference(_POOL_ETL)
     extractors(ref)
-    return [pack(process(path, raw, ref)) for path, raw in batch]
+    return extract_batch(batch, ref)
 
 
 def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> Iterator[bytes]:
-    """The packed result of `process` for each (source_path, bytes), in
-    order, as they come, using up to `jobs` processes. With fork (Linux),
+def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> Iterator[Batch]:
+    """Batches of results of `process` for the (source_path, bytes) items,
+    in order, as they come, using up to `jobs` processes. With fork (Linux),
     workers inherit the reference data and extractors already built here
     instead of building their own."""
     from .extract.story import extractors
-    from .pipeline import process
-    from .records import pack
     from .reference import load_reference
 
     ref = load_reference(etl_folder)
@@ -90,16 +114,16 @@ def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> It
     gc.freeze()
     try:
         if workers <= 1:
-            for path, raw in items:
-                yield pack(process(path, raw, ref))
+            for batch in _batches(items, BATCH):
+                yield extract_batch(batch, ref)
                 pause_point("extract")
             return
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         size = max(1, min(BATCH, len(items) // (workers * 4)))
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_init,
                                  initargs=(str(etl_folder),)) as pool:
-            for results in pool.map(_extract_batch_local, _batches(items, size)):
-                yield from results
+            for batch in pool.map(_extract_batch_local, _batches(items, size)):
+                yield batch
                 pause_point("extract")
     finally:
         gc.unfreeze()
@@ -141,23 +165,21 @@ def _generation(folder: str) -> str:
 
 
 def extract_batch_remote(batch: list[tuple[str, bytes]], ref_hash: str,
-                         ref_files: tuple[tuple[str, bytes], ...]) -> tuple[str, list[bytes]]:
-    """Run on a Dask worker: packed results of one batch with the client's
-    reference data, and the worker's generation (code, data and library
-    versions), which the client checks against its own."""
-    from .pipeline import process
-    from .records import pack
+                         ref_files: tuple[tuple[str, bytes], ...]) -> tuple[str, Batch]:
+    """Run on a Dask worker: one Batch with the client's reference data, and
+    the worker's generation (code, data and library versions), which the
+    client checks against its own."""
     from .reference import load_reference
 
     folder = _materialise(ref_hash, ref_files)
     ref = load_reference(folder)
-    return _generation(str(folder)), [pack(process(path, raw, ref)) for path, raw in batch]
+    return _generation(str(folder)), extract_batch(batch, ref)
 
 
 def run_dask(items: list[tuple[str, bytes]], etl_folder: Path, address: str,
-             expected: str) -> Iterator[bytes]:
-    """Packed results of `process` on a Dask distributed cluster, in input
-    order. The workers need the same alertdata version installed; the
+             expected: str) -> Iterator[Batch]:
+    """Batches of results of `process` on a Dask distributed cluster, in
+    input order. The workers need the same alertdata version installed; the
     reference data is shipped to them with the work."""
     try:
         from dask.distributed import Client
@@ -179,10 +201,10 @@ def run_dask(items: list[tuple[str, bytes]], etl_folder: Path, address: str,
         futures = [client.submit(extract_batch_remote, batch, ref_hash, shipped, pure=False)
                    for batch in _batches(items, BATCH)]
         for future in futures:          # in input order, each as soon as it is done
-            worker_generation, results = future.result()
+            worker_generation, batch = future.result()
             if worker_generation != expected:
                 raise WorkerError("a Dask worker runs different alertdata code or library versions "
                                   f"(generation {worker_generation}, this build {expected}); install "
                                   "the same alertdata version on every worker")
-            yield from results
+            yield batch
             pause_point("extract")
