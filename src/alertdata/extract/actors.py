@@ -26,6 +26,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
+from operator import attrgetter, itemgetter
 
 from ..reference import Reference
 from .countries import CountryIndex
@@ -141,22 +143,24 @@ class Lexicon:
         # A phrase of two or more words starts with the first two keys, so
         # only the lengths `pairs` gives them can match; a one-word phrase
         # comes last, as it does in `lengths`.
+        phrases = self.phrases
         left = len(toks) - i
         if lengths[0] >= 2 and left >= 2:
             for n in self.pairs.get((keys[i], keys[i + 1]), ()):
-                if n <= left and self._accept(toks, i, n, self.phrases.get(tuple(keys[i:i + n]))):
-                    return i + n, self.phrases[tuple(keys[i:i + n])][0]
-        if lengths[-1] == 1 and self._accept(toks, i, 1, self.phrases.get((keys[i],))):
-            return i + 1, self.phrases[(keys[i],)][0]
+                if n <= left:
+                    hit = phrases.get(tuple(keys[i:i + n]))
+                    if hit is not None and self._accept(toks, i, n, hit[1]):
+                        return i + n, hit[0]
+        if lengths[-1] == 1:
+            hit = phrases.get((keys[i],))
+            if hit is not None and self._accept(toks, i, 1, hit[1]):
+                return i + 1, hit[0]
         return None
 
     @staticmethod
-    def _accept(toks: list[Token], i: int, n: int, hit: tuple[_Target, str] | None) -> bool:
-        """Whether tokens i..i+n-1, whose keys are a phrase with this
-        (target, case rule), obey its case rule."""
-        if hit is None:
-            return False
-        case = hit[1]
+    def _accept(toks: list[Token], i: int, n: int, case: str) -> bool:
+        """Whether tokens i..i+n-1, whose keys are a phrase with this case
+        rule, obey it."""
         if case == "any":
             return True
         if case == "cap":
@@ -262,26 +266,34 @@ _COMPOUND_ACTING = re.compile(r"-(backed|led|brokered|sponsored)\b")
 # `CountryIndex.lookup` drops a leading "the" and the white space after it
 # (in any case) from a name: only a token that is such a "the" can lose it.
 _THE_WORD = re.compile(r"the", re.I)
-# What `_named` refers "said"-like verbs and roles to.
+# Lower-case words inside an organisation's name, and words `_organisations`
+# drops from the start of one.
+_ORGANISATION_LINKS = ("of", "for", "and", "the", "'s")
+_ORGANISATION_SKIP = ("the", "a", "an", "in", "on", "at", "by", "for", "and")
+# Articles that open a role after a name and a comma ("X Y, a nurse": `_named`).
 _ROLE_ARTICLES = ("a", "an", "the")
 
 
-class _Story:
-    """One story's tokens and the state the passes share.
+_TEXT = attrgetter("text")
+_FIRST = itemgetter(0)
 
-    Most passes look at few tokens: `caps` are the indices of the tokens that
-    start with a capital (`cap[i]`), and `marked` those whose folded text is
-    in the finder's `_marks` (a word some pass looks up, and "s", the folded
-    text of every possessive "'s", whose lookup key differs)."""
-    __slots__ = ("body", "toks", "texts", "folded", "keys", "cap", "caps", "marked", "claimed", "actors",
-                 "mentions")
+
+class _Tokens:
+    """What a story's body alone decides: its tokens, and which of them the
+    passes look at. Most passes look at few tokens: `caps` are the indices of
+    the tokens that start with a capital (`cap[i]`), and `marked` those whose
+    folded text is in the finder's `_marks` (a word some pass looks up, and
+    "s", the folded text of every possessive "'s", whose lookup key differs).
+    `phrases` are the dictionary and national phrases, once found."""
+    __slots__ = ("body", "toks", "texts", "folded", "keys", "cap", "caps", "marked", "phrases")
 
     def __init__(self, body: str, marks: frozenset[str]):
         self.body = body
         self.toks = toks = words(body)
-        self.texts = texts = [t.text for t in toks]
         self.folded = folded = folded_words(body)
-        self.marked = marked = [i for i, f in enumerate(folded) if f in marks]
+        # (map and compress run these per-token loops in C)
+        self.texts = texts = list(map(_TEXT, toks))
+        self.marked = marked = list(compress(count(), map(marks.__contains__, folded)))
         # `token_keys`: a key differs from the folded text only for "'s"
         keys = list(folded)
         for i in marked:
@@ -289,11 +301,21 @@ class _Story:
                 keys[i] = "'s"
         self.keys = keys
         # a token is never empty, and starts with a letter or digit
-        self.caps = caps = [i for i, t in enumerate(texts) if t[0].isupper()]
-        self.cap = cap = [False] * len(toks)
-        for i in caps:
-            cap[i] = True
-        self.claimed = [False] * len(toks)
+        self.cap = cap = list(map(str.isupper, map(_FIRST, texts)))
+        self.caps = list(compress(count(), cap))
+        self.phrases: list[tuple[int, int, _Target]] | None = None
+
+
+class _Story:
+    """One story's tokens (`_Tokens`) and the state the passes share."""
+    __slots__ = ("tokens", "body", "toks", "texts", "folded", "keys", "cap", "caps", "marked", "claimed",
+                 "actors", "mentions")
+
+    def __init__(self, tokens: _Tokens):
+        self.tokens = tokens
+        self.body, self.toks, self.texts, self.folded = tokens.body, tokens.toks, tokens.texts, tokens.folded
+        self.keys, self.cap, self.caps, self.marked = tokens.keys, tokens.cap, tokens.caps, tokens.marked
+        self.claimed = [False] * len(self.toks)
         self.actors: dict[str, Actor] = {}
         self.mentions: list[ActorMention] = []
 
@@ -332,6 +354,7 @@ class ActorFinder:
                 self._fuzzy_names[phrase[0]] = target
         self._fuzzy_choices = list(self._fuzzy_names)
         self._fuzzy_memo: dict[str, _Target | None] = {}     # folded word -> its fuzzy match
+        self._last: _Tokens | None = None                    # the tokens of the last body read
         self._country_memo: dict[str, str | None] = {}      # token -> `countries.lookup` of it
 
         # Indexes that let a pass skip the tokens that cannot start what it
@@ -354,6 +377,11 @@ class ActorFinder:
         # one, can be (`_organisations`).
         self._head_tails = frozenset(h[p + 1:] for h in self.heads for p in range(-1, len(h))
                                      if p < 0 or h[p] == " ")
+        # The folded words at which `_references` may find something: a
+        # generic body's first key (a possessive's key "'s" folds to "s"), the
+        # start of a two-word reference, a pronoun.
+        self._reference_words = frozenset(self.generic.lengths) | self._ref_prefixes | frozenset(self.pronouns) \
+            | ({"s"} if "'s" in self.generic.lengths else set())
         # The folded words `_Story.marked` keeps.
         self._marks = self._phrase_firsts | frozenset(self.titles_by_first) | frozenset(self.generic.lengths) \
             | self._ref_prefixes | frozenset(self.pronouns) | {"s"}
@@ -373,22 +401,26 @@ class ActorFinder:
         iso3 = target.iso3
         if iso3 is None:
             return None
-        country = self.country_name.get(iso3, iso3)
+        # (each record is built only when missing, as `setdefault` would keep the first)
         if target.kind == "state":
             ident = f"state-{iso3.lower()}"
-            actors.setdefault(ident, Actor(ident, country, "state", iso3))
+            if ident not in actors:
+                actors[ident] = Actor(ident, self.country_name.get(iso3, iso3), "state", iso3)
             return ident
         if target.kind == "body":
-            body = self.forms["national_bodies"][target.key]
             ident = f"{target.key}-{iso3.lower()}"
-            actors.setdefault(ident, Actor(ident, body["name"].format(country=country), body["type"], iso3))
+            if ident not in actors:
+                body = self.forms["national_bodies"][target.key]
+                actors[ident] = Actor(ident, body["name"].format(country=self.country_name.get(iso3, iso3)),
+                                      body["type"], iso3)
             return ident
-        m = self.forms["ministries"][target.key]
         ident = f"ministry-{target.key}-{iso3.lower()}"
-        adj = self.adjective.get(iso3)
-        name = f"{adj} {m['name']}" if adj else f"{m['name']} of {country}"
         gov = self._record(_Target("body", "government", iso3), actors)
-        actors.setdefault(ident, Actor(ident, name, "government", iso3, gov))
+        if ident not in actors:
+            m = self.forms["ministries"][target.key]
+            adj = self.adjective.get(iso3)
+            name = f"{adj} {m['name']}" if adj else f"{m['name']} of {self.country_name.get(iso3, iso3)}"
+            actors[ident] = Actor(ident, name, "government", iso3, gov)
         return ident
 
     def _country(self, word: str) -> str | None:
@@ -407,26 +439,16 @@ class ActorFinder:
              ) -> tuple[dict[str, Actor], list[ActorMention]]:
         """Actors and mentions of one story. `place_spans` are (start, end,
         ISO3) of its place mentions, used to tell places from people."""
-        s = _Story(body, self._marks)
+        # A story whose main country changes is read again (`story_entities`):
+        # the tokens of the last body read serve it again.
+        tokens = self._last
+        if tokens is None or (tokens.body is not body and tokens.body != body):
+            tokens = self._last = _Tokens(body, self._marks)
+        s = _Story(tokens)
         self._body = body
         toks, keys, actors = s.toks, s.keys, s.actors
 
-        # 1-2 dictionary and national phrases, longest first at each position;
-        # only a token whose key is a one-word phrase, or which starts a
-        # longer one with the next key, can start a match
-        firsts, singles, pairs = self._phrase_firsts, self._phrase_singles, self._phrase_pairs
-        n = len(keys)
-        resume = 0
-        for i in s.marked:
-            k = keys[i]
-            if i < resume or k not in firsts or (
-                    k not in singles and (i + 1 == n or (k, keys[i + 1]) not in pairs)):
-                continue
-            hit = self.dictionary.match(toks, i, keys) or self.national.match(toks, i, keys)
-            if hit:
-                j, target = hit
-                s.claim(i, j, self._record(target, actors), "dictionary" if target.kind == "actor" else "national")
-                resume = j
+        self._phrases(s)
 
         place_at = {}
         for start, end, iso3 in place_spans:
@@ -449,6 +471,38 @@ class ActorFinder:
             if fold(m.surface) != fold(a.name) and m.how not in ("pronoun",):
                 a.aliases.add(m.surface)
         return actors, mentions
+
+    def _phrases(self, s: _Story) -> None:
+        """Dictionary and national phrases, longest first at each position,
+        the dictionary's first. They depend on the body alone, so a body read
+        again claims the phrases found the first time."""
+        if s.tokens.phrases is None:
+            s.tokens.phrases = self._find_phrases(s)
+        actors = s.actors
+        for i, j, target in s.tokens.phrases:
+            s.claim(i, j, self._record(target, actors), "dictionary" if target.kind == "actor" else "national")
+
+    def _find_phrases(self, s: _Story) -> list[tuple[int, int, _Target]]:
+        """(start, end, target) of each phrase, claimed from the left. Only a
+        token whose key is a one-word phrase, or starts a longer one with the
+        next key, can start one."""
+        toks, keys = s.toks, s.keys
+        firsts, singles, pairs = self._phrase_firsts, self._phrase_singles, self._phrase_pairs
+        dictionary, national = self.dictionary, self.national
+        n = len(keys)
+        found = []
+        resume = 0
+        for i in s.marked:
+            k = keys[i]
+            if i < resume or k not in firsts or (
+                    k not in singles and (i + 1 == n or (k, keys[i + 1]) not in pairs)):
+                continue
+            hit = (k in dictionary.lengths and dictionary.match(toks, i, keys)) or national.match(toks, i, keys)
+            if hit:
+                j, target = hit
+                found.append((i, j, target))
+                resume = j
+        return found
 
     # ------------------------------------------------------------ people
 
@@ -598,23 +652,22 @@ class ActorFinder:
         """Capitalised names with an organisation head word."""
         toks, texts, folded, cap, claimed, body = s.toks, s.texts, s.folded, s.cap, s.claimed, s.body
         heads, tails = self.heads, self._head_tails
-        caps = s.caps
         n = len(toks)
-        p = 0
-        i = 0
-        while True:
-            # the next unclaimed capitalised token at or after i
-            while p < len(caps) and (caps[p] < i or claimed[caps[p]]):
-                p += 1
-            if p == len(caps):
-                break
-            i = caps[p]
-            j = i
-            while j < n and not claimed[j] and (j == i or body[toks[j - 1].end:toks[j].start]
-                                                in (" ", "-", "")) and (
-                    cap[j] or (texts[j].casefold() in ("of", "for", "and", "the", "'s")
-                               and j + 1 < n and cap[j + 1])):
+        resume = 0
+        for i in s.caps:
+            if i < resume or claimed[i]:
+                continue
+            # the run of capitalised words (and inner "of", "for", ...) from
+            # token i, joined by a space, a hyphen or nothing
+            j = i + 1
+            while j < n and (cap[j] or (texts[j].casefold() in _ORGANISATION_LINKS and j + 1 < n and cap[j + 1])) \
+                    and not claimed[j] and body[toks[j - 1].end:toks[j].start] in (" ", "-", ""):
                 j += 1
+            if j - i == 1:
+                # one word: no organisation (a head needs a word before it),
+                # and skipped as below
+                resume = j + 1 if folded[i] in _ORGANISATION_SKIP else j
+                continue
             words = folded[i:j]
             kind = None
             if words and words[0] in ("ministry", "council", "committee", "commission") and len(words) >= 3:
@@ -630,7 +683,7 @@ class ActorFinder:
                         # "Committee of Sudan Doctors": the head's complement belongs to the name
                         j = i + (len(words) if k < len(words) and words[k] in ("of", "for") else k)
                         break
-            while i < j and folded[i] in ("the", "a", "an", "in", "on", "at", "by", "for", "and"):
+            while i < j and folded[i] in _ORGANISATION_SKIP:
                 i += 1
             if kind and j - i >= 2:
                 name = body[toks[i].start:toks[j - 1].end]
@@ -642,7 +695,7 @@ class ActorFinder:
                 ident = f"org-{slug(name)}"
                 s.actors.setdefault(ident, Actor(ident, name, kind, iso3))
                 s.claim(i, j, ident, "organisation")
-            i = max(j, i + 1)
+            resume = max(j, i + 1)
 
     def _acronyms(self, s: _Story) -> None:
         """"Name (ACR)": the acronym names the same actor from then on."""
@@ -760,7 +813,7 @@ class ActorFinder:
         toks, keys, folded, cap, claimed, body, actors = s.toks, s.keys, s.folded, s.cap, s.claimed, s.body, \
             s.actors
         n = len(toks)
-        generic, refs, ref_prefixes, pronouns = self.generic.lengths, self.refs, self._ref_prefixes, self.pronouns
+        generic, refs, pronouns = self.generic.lengths, self.refs, self.pronouns
         # The mentions so far by start (spans never overlap, so starts are
         # unique), and those of people: "earlier" is the latest one before a
         # position that fits.
@@ -792,13 +845,11 @@ class ActorFinder:
 
         # only tokens that may start a generic body, a two-word reference
         # ("the group" starts with the folded "the") or be a pronoun
+        looked_up = self._reference_words
         for i in s.marked:
-            if claimed[i]:
+            if claimed[i] or folded[i] not in looked_up:
                 continue
-            is_generic = keys[i] in generic
-            if not is_generic and folded[i] not in ref_prefixes and folded[i] not in pronouns:
-                continue
-            hit = self.generic.match(toks, i, keys) if is_generic else None
+            hit = self.generic.match(toks, i, keys) if keys[i] in generic else None
             if hit:
                 j, target = hit
                 if cap[j - 1] and i > 0 and cap[i - 1]:
