@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, count
+from itertools import chain, compress, count
 from operator import attrgetter, itemgetter
 
 from ..reference import Reference
@@ -89,11 +89,11 @@ class _Target:
 # ---------------------------------------------------------------- phrases
 
 def _phrase_words(phrase: str) -> tuple[str, ...]:
-    """The token keys of a dictionary phrase, as `_split` would cut the text."""
-    out: list[str] = []
-    for chunk in phrase.replace("’", "'").split():
-        out += _chunk_words(chunk)
-    return tuple(w for w in out if w)
+    """The token keys of a dictionary phrase, as `_split` would cut the text.
+    Those of "X Y" are those of X and then those of Y (white space only
+    separates chunks), which `_world` uses to build generated phrases'."""
+    keys = tuple(chain.from_iterable(map(_chunk_words, phrase.replace("’", "'").split())))
+    return keys if all(keys) else tuple(w for w in keys if w)
 
 
 @lru_cache(maxsize=None)
@@ -118,21 +118,25 @@ class Lexicon:
     # Malian" only a few
     pairs: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
-    def add(self, phrase: str, target: _Target) -> None:
-        words = _phrase_words(phrase)
+    def add(self, phrase: str, target: _Target, words: tuple[str, ...] | None = None) -> None:
+        """Add a phrase unless its keys are there already. `words`, if
+        given, are its keys (`_phrase_words(phrase)`)."""
+        if words is None:
+            words = _phrase_words(phrase)
         if not words or words in self.phrases:
             return
-        case = "exact" if len(words) == 1 and is_acronym(phrase) else (
-            "cap" if not phrase.islower() else "any")
+        n = len(words)
+        case = "exact" if n == 1 and is_acronym(phrase) else ("cap" if not phrase.islower() else "any")
         self.phrases[words] = (target, phrase if case == "exact" else case)
-        self.longest = max(self.longest, len(words))
+        if n > self.longest:
+            self.longest = n
         known = self.lengths.get(words[0], ())
-        if len(words) not in known:
-            self.lengths[words[0]] = tuple(sorted((*known, len(words)), reverse=True))
-        if len(words) >= 2:
+        if n not in known:
+            self.lengths[words[0]] = tuple(sorted((*known, n), reverse=True))
+        if n >= 2:
             known = self.pairs.get(words[:2], ())
-            if len(words) not in known:
-                self.pairs[words[:2]] = tuple(sorted((*known, len(words)), reverse=True))
+            if n not in known:
+                self.pairs[words[:2]] = tuple(sorted((*known, n), reverse=True))
 
     def match(self, toks: list[Token], i: int, keys: list[str]) -> tuple[int, _Target] | None:
         """Longest phrase starting at token i: (end index, target). `keys`
@@ -194,28 +198,44 @@ def _world(ref: Reference, countries: CountryIndex):
         for kind, names in kinds.items():
             for n in names:
                 national.add(n, _Target("body", kind, iso3))
+    # The generated phrases' keys are joined from their parts' (`_phrase_words`),
+    # each part's keys found once.
+    part_keys: dict[str, tuple[str, ...]] = {}
+
+    def keys(part: str) -> tuple[str, ...]:
+        hit = part_keys.get(part)
+        if hit is None:
+            hit = part_keys[part] = _phrase_words(part)
+        return hit
+
+    of, of_the = keys("of"), keys("of the")
+    add = national.add
     for iso3 in sorted(set(country_names) | set(adjectives)):
         names = country_names.get(iso3, [])
         adjs = adjectives.get(iso3, ())
         for kind, body in bodies.items():
             for noun in body["nouns"]:
                 t = _Target("body", kind, iso3)
+                k_noun = keys(noun)
                 for a in adjs:
-                    national.add(f"{a} {noun}", t)
+                    add(f"{a} {noun}", t, keys(a) + k_noun)
                 for n in names:
-                    national.add(f"{n} {noun}", t)
-                    national.add(f"{n}'s {noun}", t)
-                    national.add(f"{noun} of {n}", t)
-                    national.add(f"{noun} of the {n}", t)
+                    k_n = keys(n)
+                    add(f"{n} {noun}", t, k_n + k_noun)
+                    add(f"{n}'s {noun}", t, keys(f"{n}'s") + k_noun)
+                    add(f"{noun} of {n}", t, k_noun + of + k_n)
+                    add(f"{noun} of the {n}", t, k_noun + of_the + k_n)
         for portfolio, m in forms["ministries"].items():
             t = _Target("ministry", portfolio, iso3)
             for form in m["forms"]:
+                k_form = keys(form)
                 for a in adjs:
-                    national.add(f"{a} {form}", t)
+                    add(f"{a} {form}", t, keys(a) + k_form)
                 for n in names:
-                    national.add(f"{n}'s {form}", t)
-                    national.add(f"{n} {form}", t)
-                    national.add(f"{form} of {n}", t)
+                    k_n = keys(n)
+                    add(f"{n}'s {form}", t, keys(f"{n}'s") + k_form)
+                    add(f"{n} {form}", t, k_n + k_form)
+                    add(f"{form} of {n}", t, k_form + of + k_n)
     generic = Lexicon()
     for kind, body in bodies.items():
         for noun in body["nouns"]:
@@ -275,46 +295,72 @@ _ROLE_ARTICLES = ("a", "an", "the")
 
 
 _TEXT = attrgetter("text")
+_SPAN = attrgetter("start", "end")
 _FIRST = itemgetter(0)
 
 
 class _Tokens:
     """What a story's body alone decides: its tokens, and which of them the
     passes look at. Most passes look at few tokens: `caps` are the indices of
-    the tokens that start with a capital (`cap[i]`), and `marked` those whose
-    folded text is in the finder's `_marks` (a word some pass looks up, and
-    "s", the folded text of every possessive "'s", whose lookup key differs).
-    `phrases` are the dictionary and national phrases, once found."""
-    __slots__ = ("body", "toks", "texts", "folded", "keys", "cap", "caps", "marked", "phrases")
+    the tokens that start with a capital (`cap[i]`); `phrase_at`, `title_at`
+    and `reference_at` those whose key or folded text may start a phrase, a
+    title or a reference. `phrases` are the dictionary and national phrases,
+    once found."""
+    __slots__ = ("body", "toks", "texts", "folded", "keys", "cap", "caps", "phrase_at", "title_at",
+                 "reference_at", "phrases")
 
-    def __init__(self, body: str, marks: frozenset[str]):
+    def __init__(self, body: str, finder: ActorFinder):
         self.body = body
         self.toks = toks = words(body)
         self.folded = folded = folded_words(body)
         # (map and compress run these per-token loops in C)
         self.texts = texts = list(map(_TEXT, toks))
-        self.marked = marked = list(compress(count(), map(marks.__contains__, folded)))
-        # `token_keys`: a key differs from the folded text only for "'s"
-        keys = list(folded)
-        for i in marked:
-            if texts[i] in ("'s", "’s"):
-                keys[i] = "'s"
-        self.keys = keys
         # a token is never empty, and starts with a letter or digit
         self.cap = cap = list(map(str.isupper, map(_FIRST, texts)))
         self.caps = list(compress(count(), cap))
+        # The tokens whose folded text some pass looks up (`_marks`); "s" is
+        # the folded text of every possessive "'s", the one token whose
+        # lookup key differs from it (`token_keys`).
+        keys = list(folded)
+        titles, references = finder.titles_by_first, finder._reference_words
+        self.title_at, self.reference_at = title_at, reference_at = [], []
+        marked = list(compress(count(), map(finder._marks.__contains__, folded)))
+        for i in marked:
+            f = folded[i]
+            if f == "s" and texts[i] in ("'s", "’s"):
+                keys[i] = "'s"
+            if f in titles:
+                title_at.append(i)
+            if f in references:
+                reference_at.append(i)
+        self.keys = keys
+        # A phrase starts only at a key that is a phrase by itself (and has
+        # the acronym's case if that is its one phrase), or that starts a
+        # longer one with the next key.
+        following, exact = finder._phrase_next, finder._phrase_exact
+        n = len(keys)
+        self.phrase_at = phrase_at = []
+        for i in marked:
+            k = keys[i]
+            if k in following:
+                seconds = following[k]
+                if seconds is None:
+                    if k not in exact or texts[i].replace(".", "") == exact[k]:
+                        phrase_at.append(i)
+                elif i + 1 < n and keys[i + 1] in seconds:
+                    phrase_at.append(i)
         self.phrases: list[tuple[int, int, _Target]] | None = None
 
 
 class _Story:
     """One story's tokens (`_Tokens`) and the state the passes share."""
-    __slots__ = ("tokens", "body", "toks", "texts", "folded", "keys", "cap", "caps", "marked", "claimed",
-                 "actors", "mentions")
+    __slots__ = ("tokens", "body", "toks", "texts", "folded", "keys", "cap", "caps", "claimed", "actors",
+                 "mentions")
 
     def __init__(self, tokens: _Tokens):
         self.tokens = tokens
         self.body, self.toks, self.texts, self.folded = tokens.body, tokens.toks, tokens.texts, tokens.folded
-        self.keys, self.cap, self.caps, self.marked = tokens.keys, tokens.cap, tokens.caps, tokens.marked
+        self.keys, self.cap, self.caps = tokens.keys, tokens.cap, tokens.caps
         self.claimed = [False] * len(self.toks)
         self.actors: dict[str, Actor] = {}
         self.mentions: list[ActorMention] = []
@@ -322,13 +368,12 @@ class _Story:
     def claim(self, i: int, j: int, actor_id: str | None, how: str) -> bool:
         """Tokens i..j-1 as a mention of actor_id, unless one is claimed already."""
         claimed = self.claimed
-        if actor_id is None or any(claimed[i:j]):
+        if actor_id is None or True in claimed[i:j]:
             return False
         toks = self.toks
         s, e = toks[i].start, toks[j - 1].end
         self.mentions.append(ActorMention(actor_id, self.body[s:e], s, e, how))
-        for k in range(i, j):
-            claimed[k] = True
+        claimed[i:j] = [True] * (j - i)
         return True
 
 
@@ -355,15 +400,32 @@ class ActorFinder:
         self._fuzzy_choices = list(self._fuzzy_names)
         self._fuzzy_memo: dict[str, _Target | None] = {}     # folded word -> its fuzzy match
         self._last: _Tokens | None = None                    # the tokens of the last body read
+        self._state_memo: dict[str, bool] = {}                # token -> may start a country (`_states`)
+        # each dictionary actor's record fields
+        self._actor_rows = {ident: (e["name"], e["type"], e["country"], e.get("parent"), tuple(e["aliases"]))
+                            for ident, e in self.entries.items()}
         self._country_memo: dict[str, str | None] = {}      # token -> `countries.lookup` of it
 
         # Indexes that let a pass skip the tokens that cannot start what it
         # looks for. The first words of dictionary and national phrases, and
         # of those (a one-word phrase, or the first two words of a longer one)
         self._phrase_firsts = frozenset(self.dictionary.lengths) | frozenset(self.national.lengths)
-        self._phrase_singles = frozenset(w for lex in (self.dictionary, self.national)
-                                         for w, lengths in lex.lengths.items() if lengths[-1] == 1)
-        self._phrase_pairs = frozenset(self.dictionary.pairs) | frozenset(self.national.pairs)
+        # first key -> the keys that may follow it in a phrase, or None when
+        # it is a phrase of one word by itself (then any may follow)
+        seconds: dict[str, set[str]] = {}
+        for lex in (self.dictionary, self.national):
+            for first, second in lex.pairs:
+                seconds.setdefault(first, set()).add(second)
+        self._phrase_next: dict[str, frozenset[str] | None] = {
+            k: None if any(lex.lengths.get(k, (0,))[-1] == 1 for lex in (self.dictionary, self.national))
+            else frozenset(seconds[k]) for k in self._phrase_firsts}
+        # key -> its text (dots dropped) where its one phrase is a dictionary
+        # acronym ("IS", "WHO"): "is" and "who" match nothing
+        self._phrase_exact: dict[str, str] = {}
+        for k, lengths in self.dictionary.lengths.items():
+            case = self.dictionary.phrases[(k,)][1] if lengths == (1,) else None
+            if case is not None and case not in ("cap", "any") and k not in self.national.lengths:
+                self._phrase_exact[k] = case.replace(".", "")
         # Every prefix of a country name (as `CountryIndex.lookup` compares
         # it, as written or case-folded) and of a folded capital: a phrase
         # that is one starts with its first tokens, and `str.casefold` and
@@ -382,7 +444,9 @@ class ActorFinder:
         # start of a two-word reference, a pronoun.
         self._reference_words = frozenset(self.generic.lengths) | self._ref_prefixes | frozenset(self.pronouns) \
             | ({"s"} if "'s" in self.generic.lengths else set())
-        # The folded words `_Story.marked` keeps.
+        # What follows the first space of a two-word reference ("group").
+        self._ref_seconds = frozenset(h[p + 1:] for h in self.refs for p in range(len(h)) if h[p] == " ")
+        # The folded words that some pass looks up (`_Tokens`).
         self._marks = self._phrase_firsts | frozenset(self.titles_by_first) | frozenset(self.generic.lengths) \
             | self._ref_prefixes | frozenset(self.pronouns) | {"s"}
 
@@ -391,13 +455,13 @@ class ActorFinder:
     def _record(self, target: _Target, actors: dict[str, Actor]) -> str | None:
         """The actor id a target denotes, adding its record when new."""
         if target.kind == "actor":
-            e = self.entries[target.key]
-            if target.key not in actors:
-                actors[target.key] = Actor(target.key, e["name"], e["type"], e["country"],
-                                           e.get("parent"), set(e["aliases"]))
-                if e.get("parent"):
-                    self._record(_Target("actor", e["parent"], None), actors)
-            return target.key
+            ident = target.key
+            if ident not in actors:
+                name, kind, country, parent, aliases = self._actor_rows[ident]
+                actors[ident] = Actor(ident, name, kind, country, parent, set(aliases))
+                if parent:
+                    self._record(_Target("actor", parent, None), actors)
+            return ident
         iso3 = target.iso3
         if iso3 is None:
             return None
@@ -443,7 +507,7 @@ class ActorFinder:
         # the tokens of the last body read serve it again.
         tokens = self._last
         if tokens is None or (tokens.body is not body and tokens.body != body):
-            tokens = self._last = _Tokens(body, self._marks)
+            tokens = self._last = _Tokens(body, self)
         s = _Story(tokens)
         self._body = body
         toks, keys, actors = s.toks, s.keys, s.actors
@@ -465,11 +529,12 @@ class ActorFinder:
         self._surnames(s)
         self._references(s, main_iso3)
         mentions = s.mentions
-        mentions.sort(key=lambda m: (m.start, m.end))
+        mentions.sort(key=_SPAN)
         for m in mentions:
-            a = actors[m.actor_id]
-            if fold(m.surface) != fold(a.name) and m.how not in ("pronoun",):
-                a.aliases.add(m.surface)
+            if m.how != "pronoun":
+                a = actors[m.actor_id]
+                if fold(m.surface) != fold(a.name):
+                    a.aliases.add(m.surface)
         return actors, mentions
 
     def _phrases(self, s: _Story) -> None:
@@ -483,20 +548,16 @@ class ActorFinder:
             s.claim(i, j, self._record(target, actors), "dictionary" if target.kind == "actor" else "national")
 
     def _find_phrases(self, s: _Story) -> list[tuple[int, int, _Target]]:
-        """(start, end, target) of each phrase, claimed from the left. Only a
-        token whose key is a one-word phrase, or starts a longer one with the
-        next key, can start one."""
+        """(start, end, target) of each phrase, claimed from the left, from
+        the tokens where one may start (`_Tokens.phrase_at`)."""
         toks, keys = s.toks, s.keys
-        firsts, singles, pairs = self._phrase_firsts, self._phrase_singles, self._phrase_pairs
         dictionary, national = self.dictionary, self.national
-        n = len(keys)
         found = []
         resume = 0
-        for i in s.marked:
-            k = keys[i]
-            if i < resume or k not in firsts or (
-                    k not in singles and (i + 1 == n or (k, keys[i + 1]) not in pairs)):
+        for i in s.tokens.phrase_at:
+            if i < resume:
                 continue
+            k = keys[i]
             hit = (k in dictionary.lengths and dictionary.match(toks, i, keys)) or national.match(toks, i, keys)
             if hit:
                 j, target = hit
@@ -548,8 +609,8 @@ class ActorFinder:
     def _titled(self, s: _Story, main_iso3) -> None:
         toks, folded, claimed, body = s.toks, s.folded, s.claimed, s.body
         titles = self.titles_by_first
-        for i in s.marked:
-            if claimed[i] or folded[i] not in titles:
+        for i in s.tokens.title_at:
+            if claimed[i]:
                 continue
             for title_words, body_kind in titles[folded[i]]:
                 n = len(title_words)
@@ -579,8 +640,8 @@ class ActorFinder:
             # `_name_at` goes past token i only to an unclaimed token after a
             # space or hyphen that is capitalised, a particle or hyphenated
             k = i + 1
-            if k == n or claimed[k] or toks[k].start - toks[i].end != 1 or body[toks[i].end] not in " -" or not (
-                    cap[k] or "-" in texts[k] or texts[k].casefold() in NAME_PARTICLES):
+            if k == n or not (cap[k] or "-" in texts[k] or texts[k].casefold() in NAME_PARTICLES) or claimed[k] \
+                    or toks[k].start - toks[i].end != 1 or body[toks[i].end] not in " -":
                 continue
             end = self._name_at(s, i)
             if end - i < 2:
@@ -751,14 +812,15 @@ class ActorFinder:
         toks, texts, folded, claimed, body = s.toks, s.texts, s.folded, s.claimed, s.body
         countries, capitals = self.countries, self.capitals
         n = len(toks)
+        memo = self._state_memo
         resume = 0                      # past a country found, acting or not
         for i in s.caps:
             if i < resume or claimed[i]:
                 continue
             t = texts[i]
-            the = len(t) == 3 and _THE_WORD.fullmatch(t) is not None
-            if not the and t.casefold() not in self._country_prefixes and folded[i] not in self._capital_prefixes:
+            if not (memo[t] if t in memo else self._may_start_country(t, folded[i])):
                 continue            # no phrase from here on is a country or a capital
+            the = len(t) == 3 and _THE_WORD.fullmatch(t) is not None
             longer = i + 1 < n and not claimed[i + 1] and self._may_name_country(s, i, the)
             iso3, j = None, i
             for m in (4, 3, 2, 1):
@@ -789,6 +851,18 @@ class ActorFinder:
                 target = _Target("body", "government", iso3) if iso3 == main_iso3 else _Target("state", "", iso3)
                 s.claim(i, j, self._record(target, s.actors), "state")
 
+    def _may_start_country(self, t: str, key: str) -> bool:
+        """Whether a phrase starting with token text t (`fold`ed: key) may be
+        a country name or a capital: only if t case-folded begins a name, or
+        is a "the" that `lookup` drops, or key begins a capital (`fold` of the
+        phrase starts with it). Memoised: a pure function of t."""
+        memo = self._state_memo
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        may = memo[t] = (len(t) == 3 and _THE_WORD.fullmatch(t) is not None) or \
+            t.casefold() in self._country_prefixes or key in self._capital_prefixes
+        return may
+
     def _may_name_country(self, s: _Story, i: int, the: bool) -> bool:
         """Whether a phrase of two or more tokens from token i on may be a
         country name or a capital. Such a phrase starts with the text of
@@ -796,14 +870,27 @@ class ActorFinder:
         starts with theirs, and its `fold` with their `fold`; unless
         `lookup` drops a "the" and the white space after it, and then the
         name starts with token i+1."""
-        toks, body = s.toks, s.body
+        toks, body, texts, folded = s.toks, s.body, s.texts, s.folded
+        countries = self._country_prefixes
+        gap = body[toks[i].end:toks[i + 1].start]
+        if gap == " ":
+            # The usual case, without slicing and folding a new string:
+            # case folding goes character by character, and `fold` of "X Y"
+            # is `fold` of X, a space, `fold` of Y when neither is empty (no
+            # step of `fold` joins or drops anything across a single space).
+            if f"{texts[i].casefold()} {texts[i + 1].casefold()}" in countries:
+                return True
+            if folded[i] and folded[i + 1]:
+                if f"{folded[i]} {folded[i + 1]}" in self._capital_prefixes:
+                    return True
+            elif fold(f"{texts[i]} {texts[i + 1]}") in self._capital_prefixes:
+                return True
+            return the and texts[i + 1].casefold() in countries
         two = body[toks[i].start:toks[i + 1].end]
-        if two.casefold() in self._country_prefixes or fold(two) in self._capital_prefixes:
+        if two.casefold() in countries or fold(two) in self._capital_prefixes:
             return True
-        if the:
-            gap = body[toks[i].end:toks[i + 1].start]
-            if gap[:1].isspace():
-                return not gap.isspace() or s.texts[i + 1].casefold() in self._country_prefixes
+        if the and gap[:1].isspace():
+            return not gap.isspace() or texts[i + 1].casefold() in countries
         return False
 
     # ------------------------------------------------------------ references
@@ -845,9 +932,9 @@ class ActorFinder:
 
         # only tokens that may start a generic body, a two-word reference
         # ("the group" starts with the folded "the") or be a pronoun
-        looked_up = self._reference_words
-        for i in s.marked:
-            if claimed[i] or folded[i] not in looked_up:
+        seconds = self._ref_seconds
+        for i in s.tokens.reference_at:
+            if claimed[i]:
                 continue
             hit = self.generic.match(toks, i, keys) if keys[i] in generic else None
             if hit:
@@ -862,8 +949,9 @@ class ActorFinder:
                 if ident:
                     claim(i, j, ident, "reference")
                 continue
-            two = " ".join(folded[i:i + 2])
-            if two in refs and i + 1 < n:
+            # (a two-word reference ends with one of `seconds`)
+            two = i + 1 < n and folded[i + 1] in seconds and f"{folded[i]} {folded[i + 1]}"
+            if two in refs:
                 types = refs[two]
                 noun = two.split()[1]
                 ident = earlier(toks[i].start, lambda a: a.actor_type in types and noun in fold(a.name)) or \
