@@ -129,3 +129,26 @@ def test_the_swap_exchanges_the_folders_in_one_step(tmp_path):
     (tmp_path / "a" / "f").write_text("new"), (tmp_path / "b" / "f").write_text("old")
     assert exchange(tmp_path / "a", tmp_path / "b")
     assert (tmp_path / "b" / "f").read_text() == "new" and (tmp_path / "a" / "f").read_text() == "old"
+
+
+def test_a_database_copy_left_by_a_killed_build_is_removed(releases, tmp_path, monkeypatch):
+    """A rebuild copies the previous release's database from its start, beside
+    the release; killed before publishing, it leaves that copy, which the next
+    build removes (a live build's copy is its own)."""
+    _, new_inputs, expected = releases
+    store = tmp_path / "cache"
+    monkeypatch.setattr(cache, "store_dir", lambda: store)
+    old_inputs = tmp_path / "old-inputs"
+    old_inputs.mkdir()
+    for path in sorted(new_inputs.iterdir())[:5]:
+        shutil.copy(path, old_inputs / path.name)
+    out = tmp_path / "release" / "output"
+    build([old_inputs], out, jobs=1)             # recorded: its database can be reused
+
+    kill_at("extract", new_inputs, out, store, tmp_path / "paused")
+
+    assert [p.name for p in out.parent.glob(".output.dbcopy-*")]    # the killed build's copy
+    report = build([new_inputs], out, jobs=2)
+    assert report.published and report.database_updated
+    assert listed(out) == expected
+    assert sorted(p.name for p in out.parent.iterdir()) == [".output.lock", "output"]

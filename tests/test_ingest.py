@@ -388,3 +388,18 @@ def test_discover_single_file_and_missing_input(tmp_path):
     assert [s.source_path for s in discover([f])] == ["one.txt"]
     with pytest.raises(FileNotFoundError):
         discover([tmp_path / "nope"])
+
+
+def test_discover_lists_a_linked_file_once_and_does_not_walk_linked_folders(tmp_path):
+    root = tmp_path / "in"
+    (root / "b" / "deep").mkdir(parents=True)
+    (root / "b" / "deep" / "x.txt").write_text("x")
+    (root / "a.txt").write_text("a")
+    (root / "z-link.txt").symlink_to(root / "a.txt")          # the same file again: listed once
+    (root / "c-folder").symlink_to(root / "b", target_is_directory=True)   # not walked into
+    (root / "broken.txt").symlink_to(root / "missing.txt")     # no file behind it
+    (root / "y-out.txt").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "outside.txt").write_text("o")
+    found = discover([root, root / "b" / "deep" / "x.txt"])
+    assert [s.source_path for s in found] == ["a.txt", "b/deep/x.txt", "y-out.txt"]
+    assert found[2].path == root / "y-out.txt"

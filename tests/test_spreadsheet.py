@@ -133,3 +133,53 @@ def test_an_empty_table_still_has_its_sheet_and_header(tmp_path, sheet):
     path = tmp_path / "book.xlsx"
     write_xlsx({sheet: pa.table({"source_path": pa.array([], pa.string())})}, path, version="test")
     assert cells_values(path, sheet) == [("source_path",)]
+
+
+def test_crc32_combine_gives_the_crc_of_the_concatenation():
+    import random
+    import zlib
+    rng = random.Random(7)
+    for _ in range(50):
+        a = rng.randbytes(rng.randrange(0, 3000))
+        b = rng.randbytes(rng.randrange(0, 3000))
+        assert spreadsheet.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+
+
+def mentions(n_alerts: int, marker: str = "") -> pa.Table:
+    ids = [f"cw-{k}-20240501-1" for k in range(n_alerts) for _ in range(3)]
+    return pa.table({"alert_id": ids, "surface": [f"Name {i}{marker}" for i in range(len(ids))],
+                     "char_start": list(range(len(ids)))})
+
+
+def test_a_sheet_of_many_chunks_reads_back_whole_and_a_rebuild_reuses_unchanged_chunks(tmp_path):
+    table = mentions(400)
+    first = write_xlsx({"actor_mentions": table}, tmp_path / "a.xlsx", version="test")
+    assert len(first) > 3                       # several chunks
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
+        assert z.testzip() is None              # every entry's CRC and size hold
+    got = list(openpyxl.load_workbook(tmp_path / "a.xlsx")["actor_mentions"].iter_rows(values_only=True))
+    assert got[1:] == list(zip(*table.to_pydict().values()))
+
+    again = write_xlsx({"actor_mentions": table}, tmp_path / "b.xlsx", version="test", reuse=first)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert again.keys() == first.keys()
+    # one alert's rows changed: the other chunks are the earlier ones
+    changed = table.set_column(1, "surface", pa.array(
+        [s + ("!" if a == "cw-7-20240501-1" else "") for s, a in
+         zip(table.column("surface").to_pylist(), table.column("alert_id").to_pylist())]))
+    third = write_xlsx({"actor_mentions": changed}, tmp_path / "c.xlsx", version="test", reuse=first)
+    assert len(set(third) - set(first)) == 1
+
+
+def test_dates_excel_cannot_hold_are_text_and_control_characters_are_escaped(tmp_path):
+    path = tmp_path / "book.xlsx"
+    days = [dt.date(1884, 1, 1), dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1),
+            dt.date(2024, 5, 1)]
+    write_xlsx({"events": pa.table({"event_date": pa.array(days, pa.date32()),
+                                    "summary": ["a\x01b", "x & <y>", "_x0041_", "\x1fz", "ok"]})},
+               path, version="test")
+    rows = cells(path, "events")[1:]
+    assert rows[0][0].value == "1884-01-01" and rows[0][0].data_type == "s"
+    assert [r[0].value for r in rows[1:]] == [dt.datetime(d.year, d.month, d.day) for d in days[1:]]
+    assert [unescape(r[1].value) for r in rows] == ["a\x01b", "x & <y>", "_x0041_", "\x1fz", "ok"]
+    assert rows[2][1].value == "_x005F_x0041_"      # escaped, so Excel does not read it as "A"

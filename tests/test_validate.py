@@ -70,3 +70,21 @@ def test_quote_must_be_the_text_its_span_points_at():
                                     {"country_iso3": "mali"}, {"alert_id": "Not An Id"}])
 def test_enumerations_formats_and_empty_strings_are_refused(change):
     assert "alerts" in failures(tables(alerts=[alert(**change)]))
+
+
+def test_a_fresh_row_clashing_with_a_kept_row_is_refused():
+    # a rebuild validates the rows it read (fresh); kept rows passed before, but
+    # a fresh section with the key of a kept one must still be caught
+    kept = {"alert_id": "ca-1-20220506-1", "section_index": 1, "section": "in_the_news",
+            "char_start": 12, "char_end": 57}
+    other = alert("ca-2-20220507-1", document_id="ca-2-20220507")
+    both = tables(alerts=[alert(), other], sections=[kept, {**kept, "section": "other"},
+                                                     {**kept, "alert_id": "ca-2-20220507-1"}])
+    fresh = {name: t.slice(0, 0) for name, t in both.items()}
+    fresh["sections"] = both["sections"].slice(1, 1)
+    with pytest.raises(ValidationFailed) as e:
+        validate_tables(both, fresh)
+    assert "primary key unique" in e.value.report and "2 rows" in e.value.report
+    fresh["sections"] = both["sections"].slice(2, 1)      # no clash among the rows it can touch
+    both["sections"] = both["sections"].take([0, 2])
+    validate_tables(both, fresh)

@@ -24,15 +24,16 @@ import shutil
 import sqlite3
 import sys
 import time
-import zlib
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .fsutil import pause_point, replace_dir
+from .fsutil import pause_point, pid_alive, replace_dir
 from .gazetteer import cache_dir
 
-FILE_NAME = "extract-v1.sqlite"
+FILE_NAME = "extract-v2.sqlite"   # v2: entries are packed results
+LEGACY_FILES = ("extract-v1.sqlite",)   # earlier layouts, removed when the cache is opened
 KEEP_GENERATIONS = 3
 # Libraries whose behaviour is part of a document's result: decoding, HTML and
 # Markdown parsing, YAML reading, place and name data, fuzzy matching.
@@ -97,6 +98,9 @@ class ExtractionCache:
         self.generation = gen
         self.path = Path(path) if path else store_dir() / FILE_NAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for name in LEGACY_FILES:
+            for leftover in self.path.parent.glob(name + "*"):
+                leftover.unlink(missing_ok=True)
         self._con = sqlite3.connect(self.path, timeout=60)
         self._con.execute("PRAGMA journal_mode=WAL")
         self._con.execute("PRAGMA synchronous=NORMAL")
@@ -107,27 +111,24 @@ class ExtractionCache:
             CREATE TABLE IF NOT EXISTS generations (
                 generation TEXT PRIMARY KEY, last_used REAL NOT NULL);""")
 
-    def get_many(self, keys: list[str]) -> dict[str, object]:
-        """The cached results among `keys` (missing keys are absent). An
-        entry that cannot be read back is treated as missing."""
-        found: dict[str, object] = {}
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The cached packed results (`records.pack`) among `keys`; missing
+        keys are absent. Whoever unpacks one treats bytes that do not unpack
+        as missing."""
+        found: dict[str, bytes] = {}
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             rows = self._con.execute(
                 f"SELECT key, result FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            for key, blob in rows:
-                try:
-                    found[key] = pickle.loads(zlib.decompress(blob))
-                except Exception:   # a damaged entry costs a re-extraction, nothing else
-                    continue
+            found.update(rows)
         return found
 
-    def put_many(self, items: list[tuple[str, object]]) -> None:
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store packed results (key, bytes), as the workers made them."""
         with self._con:
             self._con.executemany(
                 "INSERT OR REPLACE INTO entries (key, generation, result) VALUES (?, ?, ?)",
-                [(key, self.generation, zlib.compress(pickle.dumps(result, protocol=5), 1))
-                 for key, result in items])
+                [(key, self.generation, blob) for key, blob in items])
 
     def touch_and_prune(self) -> None:
         """Mark this generation used; drop all but the most recent few."""
@@ -220,7 +221,16 @@ def forget_build(out: Path) -> None:
 
 # ---------------------------------------------------------------- state of the last build
 
-STATE_FORMAT = 1
+STATE_FORMAT = 3
+WORKBOOK_CHUNKS = "workbook-chunks.pickle"
+
+
+@dataclass
+class State:
+    """What the last build of a release kept for the next one."""
+    results: dict                  # doc key -> result without its rows
+    tables: dict                   # table name -> every row, tagged with its document
+    workbook: dict = field(default_factory=dict)   # chunk key -> (deflated, crc, size)
 
 
 def _state_dir(out: Path) -> Path:
@@ -228,10 +238,11 @@ def _state_dir(out: Path) -> Path:
     return store_dir() / "state" / where
 
 
-def load_state(out: Path, gen: str):
-    """(results, tables) of the last build published to `out` by this
-    generation: each document's result without its records, and every row,
-    tagged with its document (`tables.DOC`). None when there is none usable."""
+def load_state(out: Path, gen: str) -> State | None:
+    """The State of the last build published to `out` by this generation:
+    each document's result without its records, every row, tagged with its
+    document (`tables.DOC`), and the workbook's compressed chunks. None when
+    there is none usable."""
     import pyarrow as pa
 
     folder = _state_dir(out)
@@ -243,19 +254,13 @@ def load_state(out: Path, gen: str):
         tables = {}
         for name in meta["tables"]:       # memory-mapped: pages are read as rows are used
             tables[name] = pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all()
+        workbook = {}
+        if (folder / WORKBOOK_CHUNKS).exists():
+            with (folder / WORKBOOK_CHUNKS).open("rb") as fh:
+                workbook = pickle.load(fh)
     except Exception:           # absent, half-written or damaged: rebuild without it
         return None
-    return meta["results"], tables
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:             # exists, owned by someone else
-        return True
-    return True
+    return State(meta["results"], tables, workbook)
 
 
 def clean_state_leftovers() -> None:
@@ -265,13 +270,13 @@ def clean_state_leftovers() -> None:
     for path in (store_dir() / "state").glob("*"):
         tag = path.name.rpartition("-")[2] if path.name.startswith(".state-") or ".old-" in path.name \
             else None
-        if tag and tag.isdigit() and not _alive(int(tag)):
+        if tag and tag.isdigit() and not pid_alive(int(tag)):
             shutil.rmtree(path, ignore_errors=True)
 
 
-def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
-    """Keep the rows of a published build for the next one (replacing the
-    previous state of `out` atomically)."""
+def save_state(out: Path, gen: str, results: dict, tables: dict, workbook: dict | None = None) -> None:
+    """Keep the rows of a published build, and its workbook's chunks, for
+    the next one (replacing the previous state of `out` atomically)."""
     import pyarrow as pa
 
     folder = _state_dir(out)
@@ -287,6 +292,9 @@ def save_state(out: Path, gen: str, results: dict, tables: dict) -> None:
         with (tmp / "results.pickle").open("wb") as fh:
             pickle.dump({"format": STATE_FORMAT, "generation": gen, "tables": list(tables),
                          "results": results}, fh, protocol=5)
+        if workbook:
+            with (tmp / WORKBOOK_CHUNKS).open("wb") as fh:
+                pickle.dump(workbook, fh, protocol=5)
         pause_point("state")
         replace_dir(tmp, folder, aside=folder.with_name(folder.name + f".old-{os.getpid()}"))
     finally:

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,7 +23,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from . import __version__
-from .fsutil import pause_point, replace_dir
+from .fsutil import pause_point, pid_alive, replace_dir
 from .spreadsheet import write_xlsx
 from .schemas import TABLE as TABLE_SPECS, TABLES, TableSpec, arrow_schema, logical_type
 
@@ -41,7 +42,7 @@ class PublishError(Exception):
 
 
 def column_types(spec: TableSpec) -> dict[str, str]:
-    return {name: logical_type(col.dtype) for name, col in spec.model.to_schema().columns.items()}
+    return {name: logical_type(col.dtype) for name, col in spec.schema.columns.items()}
 
 
 # ---------------------------------------------------------------- Parquet / CSV
@@ -101,7 +102,7 @@ def duckdb_ddl(spec: TableSpec) -> str:
     """CREATE TABLE with NOT NULL, PRIMARY KEY and FOREIGN KEY constraints.
     A foreign key into the table itself is left to `validate` (DuckDB does
     not enforce self-references)."""
-    schema = spec.model.to_schema()
+    schema = spec.schema
     cols = [f"  {name} {DUCKDB_TYPES[logical_type(col.dtype)]}{'' if col.nullable else ' NOT NULL'}"
             for name, col in schema.columns.items()]
     if spec.primary_key:
@@ -161,7 +162,7 @@ def write_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
         for spec in TABLES:
             con.execute(duckdb_ddl(spec))
             con.execute(f"COMMENT ON TABLE {spec.name} IS {_sql_str(spec.description)}")
-            for name, col in spec.model.to_schema().columns.items():
+            for name, col in spec.schema.columns.items():
                 con.execute(f"COMMENT ON COLUMN {spec.name}.{name} IS {_sql_str(col.description or '')}")
             source = arrow_tables[spec.name]
             if source.num_rows:
@@ -182,11 +183,19 @@ def _parents() -> list[str]:
             if any(ref == t.name != s.name for s in TABLES for _, ref, _ in s.foreign_keys)]
 
 
-def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
+def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path,
+                  changed_alerts: set[str] | None = None) -> None:
     """Bring a copy of the previous release's database up to these tables by
     deleting and inserting only the rows that differ: loading ten thousand
     alerts with their keys takes DuckDB several seconds, a week's changes a
     fraction of one.
+
+    `changed_alerts` are the alerts whose rows may differ (those of new,
+    changed or removed documents); every other alert's rows are the same as
+    before, because a document's rows come from that document alone. Without
+    it, the rows that differ are found by comparing whole tables (EXCEPT).
+    Actors, locations and rejects, merged or listed across documents, are
+    always compared whole.
 
     DuckDB checks foreign keys eagerly and turns an UPDATE into a delete and
     an insert, so a changed parent row (an actor with a new alias) is
@@ -200,27 +209,44 @@ def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
     try:
         for spec in TABLES:
             con.register(f"new_{spec.name}", arrow_tables[spec.name])
+        by_alert = changed_alerts is not None
+        if by_alert:
+            con.register("changed", pa.table({"alert_id": pa.array(sorted(changed_alerts), pa.string())}))
         for name in parents:
             key = TABLE_SPECS[name].primary_key[0]
-            con.execute(f"CREATE TEMP TABLE stale_{name} AS SELECT {key} FROM "
-                        f"(SELECT * FROM {name} EXCEPT SELECT * FROM new_{name})")
+            if by_alert and name == "alerts":
+                con.execute("CREATE TEMP TABLE stale_alerts AS SELECT alert_id FROM changed")
+            else:
+                con.execute(f"CREATE TEMP TABLE stale_{name} AS SELECT {key} FROM "
+                            f"(SELECT * FROM {name} EXCEPT SELECT * FROM new_{name})")
+        # rows that go and come back: those of changed alerts, and those pointing at a changed parent
+        redo: dict[str, str] = {}
+        for spec in children:
+            if not spec.primary_key:
+                continue
+            conditions = [f"t.{cols[0]} IN (SELECT {ref_cols[0]} FROM stale_{ref})"
+                          for cols, ref, ref_cols in spec.foreign_keys if ref in parents]
+            redo[spec.name] = " OR ".join(conditions) or "false"
         for spec in children:
             if not spec.primary_key:
                 con.execute(f"DELETE FROM {spec.name}")
                 continue
-            keys = ", ".join(spec.primary_key)
-            match = " AND ".join(f"t.{k} = d.{k}" for k in spec.primary_key)
-            con.execute(f"DELETE FROM {spec.name} AS t USING (SELECT {keys} FROM (SELECT * FROM "
-                        f"{spec.name} EXCEPT SELECT * FROM new_{spec.name})) AS d WHERE {match}")
-            for cols, ref, ref_cols in spec.foreign_keys:
-                if ref in parents:
-                    con.execute(f"DELETE FROM {spec.name} AS t USING stale_{ref} AS d "
-                                f"WHERE t.{cols[0]} = d.{ref_cols[0]}")
+            if not by_alert:
+                keys = ", ".join(spec.primary_key)
+                match = " AND ".join(f"t.{k} = d.{k}" for k in spec.primary_key)
+                con.execute(f"DELETE FROM {spec.name} AS t USING (SELECT {keys} FROM (SELECT * FROM "
+                            f"{spec.name} EXCEPT SELECT * FROM new_{spec.name})) AS d WHERE {match}")
+            con.execute(f"DELETE FROM {spec.name} AS t WHERE {redo[spec.name]}")
         for name in parents:
             key = TABLE_SPECS[name].primary_key[0]
             con.execute(f"DELETE FROM {name} AS t USING stale_{name} AS d WHERE t.{key} = d.{key}")
         for name in parents + [s.name for s in children]:
-            con.execute(f"INSERT INTO {name} SELECT * FROM new_{name} EXCEPT SELECT * FROM {name}")
+            spec = TABLE_SPECS[name]
+            if by_alert and spec.primary_key and (name == "alerts" or name in redo):
+                where = redo.get(name, "t.alert_id IN (SELECT alert_id FROM stale_alerts)")
+                con.execute(f"INSERT INTO {name} SELECT * FROM new_{name} AS t WHERE {where}")
+            else:
+                con.execute(f"INSERT INTO {name} SELECT * FROM new_{name} EXCEPT SELECT * FROM {name}")
         for spec in TABLES:
             con.unregister(f"new_{spec.name}")
         con.execute("CHECKPOINT")
@@ -233,7 +259,7 @@ def update_duckdb(arrow_tables: dict[str, pa.Table], path: Path) -> None:
 def table_schema(spec: TableSpec) -> dict:
     """Frictionless Table Schema of the table's CSV file."""
     fields = []
-    for name, col in spec.model.to_schema().columns.items():
+    for name, col in spec.schema.columns.items():
         kind = logical_type(col.dtype)
         field = {"name": name, "type": FRICTIONLESS_TYPES[kind], "description": col.description}
         if kind == "list[str]":
@@ -269,15 +295,21 @@ def table_schema(spec: TableSpec) -> dict:
     return schema
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path, known: dict[Path, str] | None = None) -> str:
+    """SHA-256 of a file; `known` keeps digests already taken in this release
+    (the data package and SHA256SUMS both list the CSV files)."""
+    if known is not None and path in known:
+        return known[path]
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
+    if known is not None:
+        known[path] = h.hexdigest()
     return h.hexdigest()
 
 
-def datapackage(folder: Path) -> dict:
+def datapackage(folder: Path, known: dict[Path, str] | None = None) -> dict:
     """The Frictionless Data Package: one resource per CSV file, with its
     schema, keys, size and hash. No timestamps: the same data gives the same file."""
     resources = []
@@ -287,7 +319,7 @@ def datapackage(folder: Path) -> dict:
             "name": spec.name, "title": spec.title, "description": spec.description,
             "path": f"csv/{spec.name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "bytes": path.stat().st_size,
-            "hash": f"sha256:{file_sha256(path)}",
+            "hash": f"sha256:{file_sha256(path, known)}",
             "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
                         "lineTerminator": "\r\n", "header": True},
             "schema": table_schema(spec)})
@@ -315,7 +347,7 @@ def codebook() -> str:
             out.append(f"Foreign key: `{', '.join(cols)}` -> `{ref}.{', '.join(ref_cols)}`.  ")
         out += ["", "| column | type | null | description | allowed values |", "|---|---|---|---|---|"]
         fields = {f["name"]: f for f in table_schema(spec)["fields"]}
-        for name, col in spec.model.to_schema().columns.items():
+        for name, col in spec.schema.columns.items():
             c = fields[name].get("constraints", {})
             allowed = (", ".join(f"`{v}`" for v in c["enum"]) if "enum" in c
                        else f"pattern `{c['pattern']}`" if "pattern" in c
@@ -328,7 +360,7 @@ def codebook() -> str:
     return "\n".join(out)
 
 
-def write_checksums(folder: Path) -> None:
+def write_checksums(folder: Path, known: dict[Path, str] | None = None) -> None:
     """SHA256SUMS in `sha256sum -c` format for every file of the release but
     the DuckDB database, whose bytes DuckDB does not make reproducible (its
     tables equal the Parquet files, which are listed)."""
@@ -336,18 +368,46 @@ def write_checksums(folder: Path) -> None:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
         if rel not in ("SHA256SUMS", DB_NAME):
-            lines.append(f"{file_sha256(path)}  {rel}")
+            lines.append(f"{file_sha256(path, known)}  {rel}")
     (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_database(arrow: dict[str, pa.Table], path: Path, previous: Path | None) -> bool:
-    """The release's DuckDB file: the previous release's, updated, where one
-    built by the same code is given (True), else written afresh (False).
-    An update that fails for any reason falls back to a fresh file."""
+class DatabaseCopy:
+    """A copy of the previous release's database, made in a background
+    thread from the start of a build (copying a few hundred megabytes takes
+    about a second, which the build's other stages hide). It lies beside the
+    release as `.<name>.dbcopy-<pid>` until the new release takes it; a copy
+    left by a killed build is removed by `recover`."""
+
+    def __init__(self, source: Path, out: Path):
+        out = Path(out).absolute()
+        self.path = out.parent / f".{out.name}.dbcopy-{os.getpid()}"
+        self._pool = ThreadPoolExecutor(1)
+        self._done = self._pool.submit(shutil.copyfile, source, self.path)
+
+    def take(self, target: Path) -> None:
+        """Move the finished copy to `target` (raises if copying failed)."""
+        self._done.result()
+        os.replace(self.path, target)
+
+    def discard(self) -> None:
+        self._pool.shutdown(wait=True)
+        self.path.unlink(missing_ok=True)
+
+
+def write_database(arrow: dict[str, pa.Table], path: Path, previous: Path | DatabaseCopy | None,
+                   changed_alerts: set[str] | None = None) -> bool:
+    """The release's DuckDB file: the previous release's (a path, or a copy
+    already being made), updated, where one built by the same code is given
+    (True), else written afresh (False). An update that fails for any reason
+    falls back to a fresh file."""
     if previous is not None:
         try:
-            shutil.copyfile(previous, path)
-            update_duckdb(arrow, path)
+            if isinstance(previous, DatabaseCopy):
+                previous.take(path)
+            else:
+                shutil.copyfile(previous, path)
+            update_duckdb(arrow, path, changed_alerts)
             return True
         except Exception:          # noqa: BLE001 - a fresh file is always right
             for leftover in (path, path.with_name(path.name + ".wal")):
@@ -356,13 +416,23 @@ def write_database(arrow: dict[str, pa.Table], path: Path, previous: Path | None
     return False
 
 
+@dataclass
+class Written:
+    database_updated: bool      # the previous release's database was updated, not rewritten
+    workbook_chunks: dict       # the workbook's compressed chunks, for the next build to reuse
+
+
 def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: str | None = None,
-                  previous_db: Path | None = None) -> bool:
+                  previous_db: Path | DatabaseCopy | None = None, workbook_chunks: dict | None = None,
+                  changed_alerts: set[str] | None = None) -> Written:
     """Write every artefact of a release into `folder`. With `partition_by`
     "year", the Parquet files of tables keyed by alert are written as
     `parquet/<table>/year=YYYY/` folders instead of single files. With
     `previous_db` (the database of a release built by the same code), the
-    database is that one brought up to date; returns whether it was."""
+    database is that one brought up to date (only the rows of
+    `changed_alerts`, when given, and of merged tables). `workbook_chunks`
+    are those an earlier build returned: the workbook reuses the ones whose
+    rows it has."""
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(exist_ok=True)
     arrow = {spec.name: tables[spec.name].cast(arrow_schema(spec)) for spec in TABLES}
@@ -374,9 +444,9 @@ def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: st
     # sheets, in their own threads outside the GIL, while this thread writes
     # the Parquet and CSV files.
     with ThreadPoolExecutor(2) as background:
-        database = background.submit(write_database, arrow, folder / DB_NAME, previous_db)
+        database = background.submit(write_database, arrow, folder / DB_NAME, previous_db, changed_alerts)
         workbook = background.submit(write_xlsx, arrow, folder / XLSX_NAME, version=__version__,
-                                     created=latest)
+                                     created=latest, reuse=workbook_chunks)
         for spec in TABLES:
             if partition_by == "year" and "alert_id" in arrow[spec.name].column_names:
                 write_parquet_by_year(arrow[spec.name], years, folder / "parquet" / spec.name)
@@ -385,12 +455,13 @@ def write_release(tables: dict[str, pa.Table], folder: Path, *, partition_by: st
             write_csv(spec, arrow[spec.name], folder / "csv" / f"{spec.name}.csv")
         pause_point("export")
         updated = database.result()
-        workbook.result()
+        chunks = workbook.result()
     (folder / "CODEBOOK.md").write_text(codebook(), encoding="utf-8")
+    digests: dict[Path, str] = {}
     (folder / "datapackage.json").write_text(
-        json.dumps(datapackage(folder), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_checksums(folder)
-    return updated
+        json.dumps(datapackage(folder, digests), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_checksums(folder, digests)
+    return Written(updated, chunks)
 
 
 # ---------------------------------------------------------------- publishing
@@ -406,6 +477,10 @@ def recover(out: Path) -> None:
     parent = out.parent
     for tmp in parent.glob(f".{out.name}.tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
+    for copy in parent.glob(f".{out.name}.dbcopy-*"):
+        pid = copy.name.rpartition("-")[2]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            copy.unlink(missing_ok=True)
     olds = sorted(parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
     if not out.exists() and olds:
         os.replace(olds.pop(), out)

@@ -78,3 +78,15 @@ def pause_point(name: str) -> None:
     Path(spec.partition(":")[2]).write_text(str(os.getpid()), encoding="utf-8")
     while True:
         time.sleep(60)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (leftovers named after a dead
+    build's pid are safe to remove; a live build's are its own)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:             # exists, owned by someone else
+        return True
+    return True

@@ -94,10 +94,42 @@ def parse_components(rest: str) -> tuple[dict, int]:
             return found, pos
 
 
+class _PrintedNames:
+    """A reference's printed series names as `_series_prefix` tries them:
+    longest first (`Reference.series_by_printed`), case-folded, grouped by
+    their first character; a line can only start with a name that starts
+    with the line's first character."""
+
+    def __init__(self, ref: Reference):
+        pairs = [(printed, printed.casefold(), series) for printed, series in ref.series_by_printed()]
+        self.longest = max((len(folded) for _, folded, _ in pairs), default=0)
+        self.by_first: dict[str, list] = {}
+        for first in {folded[0] for _, folded, _ in pairs if folded}:
+            self.by_first[first] = [p for p in pairs if p[1][:1] in ("", first)]
+        self.empty = [p for p in pairs if not p[1]]   # lines starting otherwise
+
+
+_PRINTED: dict[int, tuple[Reference, _PrintedNames]] = {}
+
+
+def _printed_names(ref: Reference) -> _PrintedNames:
+    """Made once per reference: headers and labels are looked for on every line."""
+    hit = _PRINTED.get(id(ref))
+    if hit is None or hit[0] is not ref:
+        if len(_PRINTED) >= 8:
+            _PRINTED.clear()
+        hit = _PRINTED[id(ref)] = (ref, _PrintedNames(ref))
+    return hit[1]
+
+
 def _series_prefix(text: str, ref: Reference) -> tuple[str, Series] | None:
-    low = text.casefold()
-    for printed, series in ref.series_by_printed():
-        p = printed.casefold()
+    names = _printed_names(ref)
+    # Case folding goes character by character, so folding the line's first
+    # `longest + 1` characters gives the start of the folded line, at least
+    # one character longer than any name: enough to compare a name and test
+    # the character after it (or the whole line, when it is that short).
+    low = text[:names.longest + 1].casefold()
+    for printed, p, series in names.by_first.get(low[:1], names.empty):
         if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum()):
             return text[:len(printed)], series
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -60,21 +61,44 @@ def discover(inputs: list[Path]) -> list[Source]:
     """Every file under the inputs (folders recursively), sorted by path.
 
     Hidden files and folders (".git", ".DS_Store") are not inputs. Files of
-    unknown type are returned too: the pipeline rejects them with a reason."""
+    unknown type are returned too: the pipeline rejects them with a reason.
+    A file reached twice (the same input given twice, a link to another
+    input) is listed once, under the first path found in path order."""
     found: dict[str, Source] = {}
     for root in inputs:
         root = Path(root)
         if root.is_dir():
-            for p in sorted(root.rglob("*")):
-                rel = p.relative_to(root)
-                if p.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    src = Source(p, PurePosixPath(*rel.parts).as_posix())
-                    found.setdefault(str(p.resolve()), src)
+            real_root = os.path.realpath(root)
+            for parts, is_link in sorted(_files_under(root)):
+                path = root.joinpath(*parts)
+                # folders walked into are not links, so a plain file's real path is its
+                # folder's: one realpath() for the root instead of one per file
+                real = os.path.realpath(path) if is_link else os.path.join(real_root, *parts)
+                found.setdefault(real, Source(path, "/".join(parts)))
         elif root.is_file():
             found.setdefault(str(root.resolve()), Source(root, root.name))
         else:
             raise FileNotFoundError(f"input not found: {root}")
     return sorted(found.values(), key=lambda s: (s.source_path, str(s.path)))
+
+
+def _files_under(folder: Path, parts: tuple[str, ...] = ()):
+    """(relative path parts, is a link) of the files under a folder, hidden
+    ones left out; links to folders are not walked into (as Path.rglob)."""
+    try:
+        entries = os.scandir(folder)
+    except PermissionError:                         # (Path.rglob passes over them too)
+        return
+    with entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            here = (*parts, entry.name)
+            if entry.is_dir():                      # (follows links)
+                if not entry.is_symlink():
+                    yield from _files_under(Path(entry.path), here)
+            elif entry.is_file():
+                yield here, entry.is_symlink()
 
 
 def read_bytes(source: Source) -> bytes:
@@ -114,15 +138,18 @@ _MEANS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii
 # Unicode's control characters (category Cc, a fixed set), as regex classes.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")              # all but the tab
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab, CR, LF
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _non_ascii_share(text: str) -> float:
-    """Share of the letters that are not ASCII (the per-character loop done by
-    regexes: ASCII letters are [A-Za-z], the rest are few)."""
+    """Share of the letters that are not ASCII (the per-character loop done in
+    C: the non-ASCII characters are few; the ASCII letters [A-Za-z] are
+    counted as bytes of the UTF-8 form, where every byte below 0x80 is an
+    ASCII character, by deleting them)."""
     foreign = sum(1 for c in _NON_ASCII.findall(text) if c.isalpha())
-    letters = len(_ASCII_LETTER.findall(text)) + foreign
+    encoded = text.encode("utf-8", "surrogatepass")
+    letters = len(encoded) - len(encoded.translate(None, _ASCII_LETTERS)) + foreign
     return foreign / max(1, letters)
 
 
@@ -186,15 +213,30 @@ def _plausible(text: str, enc: str) -> tuple[str, str]:
 # ---------------------------------------------------------------- normalising
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# The invisible characters (zero-width spaces and joiners, word joiner, BOM,
+# soft hyphen) and the control characters, but the tab: all dropped.
+_DROPPED = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def clean(text: str) -> str:
     """One line of text: NFC, invisible characters gone, every kind of space a
-    single ASCII space, control characters dropped, ends stripped."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = _CONTROL.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    single ASCII space, control characters dropped, ends stripped.
+
+    Once those characters are gone, the white space left is the tab, the
+    _SPACES and, outside ASCII, the line and paragraph separators U+2028 and
+    U+2029 (which stay). Without the separators, collapsing each run of
+    _SPACES into one space and stripping the ends is " ".join(text.split());
+    ASCII text without a tab or two spaces in a row has nothing to collapse."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():          # none of the invisible characters is ASCII
+        text = _CONTROL.sub("", text)
+        if "\t" not in text and "  " not in text:
+            return text.strip()
+        return " ".join(text.split())
+    text = _DROPPED.sub("", text)
+    if "\u2028" in text or "\u2029" in text:
+        return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def plain_lines(text: str) -> list[Line]:
@@ -224,6 +266,22 @@ _FURNITURE = re.compile(
     r"advert|ads|banner|pagination|subscribe-form)(?:[-_]|$)", re.IGNORECASE)
 
 
+def _one_space(s: str) -> str:
+    r"""re.sub(r"\s+", " ", s): each run of white space one space, the ends'
+    too. str.split() splits at exactly the characters \s matches (checked
+    for every code point), and joining the pieces is one pass in C where
+    the regex replaced every single space."""
+    words = s.split()
+    if not words:
+        return " " if s else ""
+    out = " ".join(words)
+    if s[0].isspace():
+        out = " " + out
+    if s[-1].isspace():
+        out += " "
+    return out
+
+
 class _LineBuilder:
     """Collects text runs into lines, remembering headings and bold leads."""
 
@@ -235,7 +293,7 @@ class _LineBuilder:
         self.heading = False
 
     def text(self, s: str, bold: bool) -> None:
-        s = re.sub(r"\s+", " ", s)
+        s = _one_space(s)
         if not s:
             return
         self.parts.append(s)
@@ -246,7 +304,13 @@ class _LineBuilder:
                 self.lead_open = False
 
     def end(self) -> None:
-        text = clean("".join(self.parts))
+        if not self.parts:      # many block ends: no text since the last (and no lead)
+            self.heading = False
+            return
+        text = "".join(self.parts)
+        # White space between tags: clean() leaves nothing of it (NFC keeps
+        # white space white space; checked for every white-space character)
+        text = "" if text.isspace() else clean(text)
         if text:
             lead = clean("".join(self.lead)) or None
             heading = self.heading or (lead is not None and lead == text)
@@ -258,16 +322,18 @@ _TAXONOMY = re.compile(r"^(?:tag|category|post|type|format|status|postid|page-id
 
 
 def _is_furniture(node) -> bool:
-    if node.tag in ("article", "main"):    # the content itself, whatever its classes say
+    tag = node.tag
+    if tag in ("article", "main"):    # the content itself, whatever its classes say
         return False
-    attrs = node.attributes or {}
-    tokens = [t for t in " ".join(v or "" for k, v in attrs.items()
-                                  if k in ("class", "id", "role")).split()
-              if not _TAXONOMY.match(t)]  # WordPress taxonomy classes ("tag-social-media")
-    if any(_FURNITURE.search(t) for t in tokens) or attrs.get("role") in ("navigation",
-                                                                          "banner", "contentinfo"):
-        return True
-    if node.tag in ("ul", "ol"):   # a list of nothing but links is a menu or a "recent posts" box
+    attrs = node.attributes
+    if attrs:       # most elements have none: no classes, no role
+        tokens = [t for t in " ".join(v or "" for k, v in attrs.items()
+                                      if k in ("class", "id", "role")).split()
+                  if not _TAXONOMY.match(t)]  # WordPress taxonomy classes ("tag-social-media")
+        if any(_FURNITURE.search(t) for t in tokens) or attrs.get("role") in ("navigation",
+                                                                              "banner", "contentinfo"):
+            return True
+    if tag in ("ul", "ol"):   # a list of nothing but links is a menu or a "recent posts" box
         items = [li for li in node.iter() if li.tag == "li"]
         return bool(items) and all(
             li.css_first("a") is not None
@@ -276,7 +342,10 @@ def _is_furniture(node) -> bool:
     return False
 
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+# (closing slash, name, the rest up to the first ">"): a tag closes itself
+# when the rest ends in "/". (The lazy [^>]*?(/?)> this replaces also ran to
+# the first ">" and captured the "/" just before it: the same tags, same test.)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>")
 # elements never closed (void) or whose end tag may be left out: they add no depth
 _NO_DEPTH = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
              "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
@@ -288,14 +357,18 @@ def nesting_depth(text: str, cap: int) -> int:
     """How deep a page's elements nest, as open tags less closed ones (an
     upper bound of what the parser sees), counted until it passes `cap`."""
     depth = deepest = 0
-    for m in _TAG.finditer(text):
-        if m.group(2).lower() in _NO_DEPTH or m.group(3):
+    for closing, name, rest in _TAG.findall(text):
+        if rest[-1:] == "/" or name.lower() in _NO_DEPTH:
             continue
-        depth = max(0, depth - 1) if m.group(1) else depth + 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > cap:
-                break
+        if closing:
+            if depth:
+                depth -= 1
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > cap:
+                    break
     return deepest
 
 
@@ -359,13 +432,23 @@ def html_lines(text: str) -> tuple[list[Line], dict]:
 # ---------------------------------------------------------------- Markdown
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_MARKDOWN = []     # the parser, made on first use
+
+
+def _markdown_parser():
+    """One CommonMark parser per process: building one costs about as much as
+    parsing an alert, and parse() keeps no state between calls (each call
+    makes its own state and token list)."""
+    if not _MARKDOWN:
+        from markdown_it import MarkdownIt
+        _MARKDOWN.append(MarkdownIt("commonmark"))
+    return _MARKDOWN[0]
 
 
 def markdown_lines(text: str) -> tuple[list[Line], dict]:
     """Paragraphs, headings and list items of a Markdown file, emphasis marks
     removed; a leading YAML front-matter block becomes metadata."""
     import yaml
-    from markdown_it import MarkdownIt
 
     meta: dict = {}
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -380,7 +463,7 @@ def markdown_lines(text: str) -> tuple[list[Line], dict]:
             text = text[m.end():]
     out = _LineBuilder()
     heading = False
-    for tok in MarkdownIt("commonmark").parse(text):
+    for tok in _markdown_parser().parse(text):
         if tok.type == "heading_open":
             heading = True
         elif tok.type == "heading_close":

@@ -18,10 +18,10 @@ release already built from the same inputs is not rebuilt at all.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from .cache import ExtractionCache, entry_key, generation
 from .extract.story import actor_rows, extractors, event_rows, location_rows, statement_rows, story_facts
 from .fsutil import pause_point
 from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
-from .records import Extracted, Rejected, alert_id, document_id
+from .records import Extracted, Rejected, alert_id, document_id, unpack
 from .reference import Reference, etl_dir, load_reference
 from .segment import Segmented, check_complete, check_limits, segment
 
@@ -39,6 +39,8 @@ from .segment import Segmented, check_complete, check_limits, segment
 
 
 PARTITIONS = ("year",)   # --partition-by choices (export.write_release)
+# Fresh results are written to the cache this many at a time, as they arrive.
+CACHE_BATCH = 500
 
 
 class BuildError(Exception):
@@ -202,29 +204,53 @@ def _state_key(i: Input) -> str:
 
 def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int,
                    scheduler: str | None, store: ExtractionCache | None,
-                   report: BuildReport, known: dict | None = None) -> list[Extracted | Rejected]:
-    """Each input's result, in input order: from `known` (the last build's
-    results, records left in its state), else from the cache when this
-    generation has read the same file before, else extracted (locally in
-    `jobs` processes, or on the Dask cluster at `scheduler`) and cached."""
+                   report: BuildReport, fresh: FreshRows,
+                   known: dict | None = None) -> list[Extracted | Rejected]:
+    """Each input's result without its rows, in input order: from `known`
+    (the last build's results, whose rows are in its state), else from the
+    cache when this generation has read the same file before, else extracted
+    (locally in `jobs` processes, or on the Dask cluster at `scheduler`) and
+    cached. The rows of every document not in `known` go into `fresh` as its
+    result arrives, so no more than a batch of them is held as Python objects."""
     known = known or {}
     readable = [i for i in inputs if i.unreadable is None and _state_key(i) not in known]
     keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
+    done: dict[str, Extracted | Rejected] = {}
+
+    def take(path: str, blob: bytes) -> bool:
+        try:
+            result = unpack(blob)
+        except ValueError:      # a damaged cache entry costs a re-extraction, nothing else
+            return False
+        if isinstance(result, Extracted):
+            fresh.add(result)
+            result = result.without_rows()
+        done[path] = result
+        return True
+
     cached = store.get_many(list(keys.values())) if store else {}
-    todo = [i for i in readable if keys[i.source_path] not in cached]
+    todo = [i for i in readable
+            if keys[i.source_path] not in cached or not take(i.source_path, cached[keys[i.source_path]])]
+    del cached
     items = [(i.source_path, i.raw) for i in todo]
+    unsaved: list[tuple[str, bytes]] = []
     try:
-        fresh = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
-                 else workers.run_local(items, etl_folder, jobs))
+        stream = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
+                  else workers.run_local(items, etl_folder, jobs))
+        for (path, _), blob in zip(items, stream):
+            take(path, blob)
+            if store:
+                unsaved.append((keys[path], blob))
+                if len(unsaved) >= CACHE_BATCH:
+                    store.put_many(unsaved)
+                    unsaved = []
     except workers.WorkerError as e:
         raise BuildError(str(e)) from e
-    done = dict(zip((i.source_path for i in todo), fresh))
-    if store and todo:
-        store.put_many([(keys[p], r) for p, r in done.items()])
+    if store and unsaved:
+        store.put_many(unsaved)
     report.extracted = len(todo)
     report.cached = sum(i.unreadable is None for i in inputs) - len(todo)
-    return [i.unreadable or known.get(_state_key(i)) or done.get(i.source_path) or cached[keys[i.source_path]]
-            for i in inputs]
+    return [i.unreadable or known.get(_state_key(i)) or done[i.source_path] for i in inputs]
 
 
 def _fingerprint(gen: str, inputs: list[Input], settings: dict) -> str:
@@ -289,31 +315,57 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
         if (recorded := cache.recorded_build(out, fingerprint)) is not None:
             return BuildReport.from_record(out, recorded)
     from . import export
-    from .tables import assemble, doc_key
+    from .tables import FreshRows, assemble, doc_key
     from .validate import ValidationFailed, validate_tables
 
     report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
     state = cache.load_state(out, gen) if use_cache else None
-    known, state_tables = state if state else ({}, None)
+    known, state_tables = (state.results, state.tables) if state else ({}, None)
+    workbook_chunks = state.workbook if state else {}
+    del state
+    # the previous release's database, copied in the background while the
+    # build reads, to be updated with the changed rows
+    previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
+    db_copy = export.DatabaseCopy(previous_db, out) if previous_db else None
+    try:
+        return _read_check_publish(read, out, gen, etl_folder, fingerprint, report, clock,
+                                   known, state_tables, workbook_chunks, db_copy, strict=strict,
+                                   jobs=jobs, scheduler=scheduler, use_cache=use_cache,
+                                   partition_by=partition_by, n_sources=len(sources))
+    finally:
+        if db_copy:
+            db_copy.discard()
+
+
+def _read_check_publish(read: list[Input], out: Path, gen: str, etl_folder: Path, fingerprint: str,
+                        report: BuildReport, clock: _Clock, known: dict, state_tables: dict | None,
+                        workbook_chunks: dict, db_copy, *, strict: bool, jobs: int | None,
+                        scheduler: str | None, use_cache: bool, partition_by: str | None,
+                        n_sources: int) -> BuildReport:
+    """The rest of `build` once the inputs are read and the last build's
+    state is loaded: extract, assemble, validate, publish, keep the state."""
+    from . import export
+    from .tables import FreshRows, assemble, doc_key
+    from .validate import ValidationFailed, validate_tables
+
     store = cache.ExtractionCache(gen) if use_cache else None
+    fresh = FreshRows()
     try:
         results = extract_inputs(read, etl_folder, gen, jobs=jobs or workers.default_jobs(),
-                                 scheduler=scheduler, store=store, report=report, known=known)
+                                 scheduler=scheduler, store=store, report=report, fresh=fresh,
+                                 known=known)
         if store:
             store.touch_and_prune()
     finally:
         if store:
             store.close()
-    del read
+    read[:] = []                # the inputs' bytes are no longer needed (the caller shares this list)
     clock.lap("extract")
     from_state = frozenset(k for k, r in known.items() if isinstance(r, Extracted))
-    assembled = assemble(results, state_tables, from_state)
-    # The per-document records (about a kilobyte per row, over a gigabyte for
-    # 10,000 alerts) are in the tables now; let them go before validation and
-    # export make their own copies.
+    assembled = assemble(results, state_tables, from_state, fresh)
     rejected_read = [r for r in results if isinstance(r, Rejected)]
-    del results, state_tables
-    assembled.kept = [dataclasses.replace(d, rows={}) for d in assembled.kept]
+    del results, fresh
+    state_tables = None
     clock.lap("tables")
     report.rejects = assembled.rejected
     report.warnings = [(d.source_path, w) for d in assembled.kept for w in d.warnings]
@@ -322,34 +374,45 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
                          + "\n".join(f"  {r.source_path} [{r.stage}]: {r.reason}"
                                      for r in assembled.rejected))
     if not assembled.kept:   # still published: the rejects table accounts for every input
-        report.warnings.append(("*", f"no alerts: all {len(sources)} input(s) were rejected"))
-    try:
-        tables = validate_tables(assembled.tables, assembled.fresh)
-        clock.lap("validate")
-    except ValidationFailed as e:
-        report_path = out.parent / f"{out.name}-validation-report.md"
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(e.report, encoding="utf-8")
-        raise BuildError(f"validation failed ({e.n_failures} failure(s)); nothing published, "
-                         f"{out} is unchanged. Details: {report_path}") from e
-    try:
-        with export.staging(out) as tmp:     # holds the lock on `out`
-            previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
-            report.database_updated = export.write_release(tables, tmp, partition_by=partition_by,
-                                                           previous_db=previous_db)
-            cache.forget_build(out)
-            pause_point("swap")
-            export.swap_in(tmp, out)
-    except export.PublishError as e:
-        raise BuildError(str(e)) from e
-    clock.lap("export")
+        report.warnings.append(("*", f"no alerts: all {n_sources} input(s) were rejected"))
+    # Validation runs beside the writing of the release (both mostly outside
+    # the GIL, in Arrow, pandas, DuckDB and zlib); the release is swapped in
+    # only when the tables passed. Should invalid rows also make a writer
+    # fail (a key DuckDB refuses), the validation report is what is raised.
+    tables = assembled.tables
+    with ThreadPoolExecutor(1) as checker:
+        checked = checker.submit(validate_tables, tables, assembled.fresh)
+        try:
+            with export.staging(out) as tmp:     # holds the lock on `out`
+                try:
+                    written = export.write_release(tables, tmp, partition_by=partition_by,
+                                                   previous_db=db_copy, workbook_chunks=workbook_chunks,
+                                                   changed_alerts=assembled.changed_alerts)
+                except Exception:
+                    checked.result()             # a validation failure explains it better
+                    raise
+                checked.result()
+                clock.lap("validate and export")
+                report.database_updated = written.database_updated
+                cache.forget_build(out)
+                pause_point("swap")
+                export.swap_in(tmp, out)
+        except ValidationFailed as e:
+            report_path = out.parent / f"{out.name}-validation-report.md"
+            report_path.parent.mkdir(parents=True, exist_ok=True)
+            report_path.write_text(e.report, encoding="utf-8")
+            raise BuildError(f"validation failed ({e.n_failures} failure(s)); nothing published, "
+                             f"{out} is unchanged. Details: {report_path}") from e
+        except export.PublishError as e:
+            raise BuildError(str(e)) from e
+    clock.lap("publish")
     report.rows = {name: t.num_rows for name, t in tables.items()}
     report.stories = tables["alerts"].num_rows
     report.published = True
     if use_cache:
         cache.record_build(out, fingerprint, gen, report.to_record())
         cache.save_state(out, gen, {doc_key(r): r for r in assembled.kept + rejected_read},
-                         assembled.state)
+                         assembled.state, written.workbook_chunks)
     return report
 
 

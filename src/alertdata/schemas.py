@@ -7,7 +7,13 @@ span tables (foreign keys, spans inside bodies) are in `validate`.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
@@ -246,6 +252,11 @@ class TableSpec:
         return self.primary_key or self.sort_by
 
     @property
+    def schema(self) -> pa.DataFrameSchema:
+        """The model's pandera schema (see `dataframe_schemas`)."""
+        return dataframe_schemas()[self.name]
+
+    @property
     def title(self) -> str:
         return self.name.replace("_", " ").capitalize()
 
@@ -254,7 +265,7 @@ class TableSpec:
         return " ".join((self.model.__doc__ or "").split())
 
     def columns(self) -> list[str]:
-        return list(self.model.to_schema().columns)
+        return list(self.schema.columns)
 
 
 _ALERT_FK = ((("alert_id",), "alerts", ("alert_id",)),)
@@ -297,7 +308,7 @@ def logical_type(dtype) -> str:
 
 def empty_frame(spec: TableSpec) -> pd.DataFrame:
     """A table with no rows and the model's columns and types."""
-    schema = spec.model.to_schema()
+    schema = spec.schema
     return pd.DataFrame({name: pd.Series([], dtype=col.dtype.type) for name, col in schema.columns.items()})
 
 
@@ -313,7 +324,7 @@ def arrow_schema(spec: TableSpec) -> pyarrow.Schema:
     if spec.name not in _ARROW_SCHEMAS:
         _ARROW_SCHEMAS[spec.name] = pyarrow.schema(
             [pyarrow.field(name, ARROW_TYPES[logical_type(col.dtype)], nullable=True)
-             for name, col in spec.model.to_schema().columns.items()])
+             for name, col in spec.schema.columns.items()])
     return _ARROW_SCHEMAS[spec.name]
 
 
@@ -326,3 +337,54 @@ def pandas_dtype(arrow_type: pyarrow.DataType):
     if pyarrow.types.is_float64(arrow_type):
         return FLOAT()
     return pd.ArrowDtype(arrow_type)       # dates, lists
+
+
+# ---------------------------------------------------------------- built schemas
+
+_BUILT: dict[str, pa.DataFrameSchema] = {}
+
+
+def _schemas_file() -> Path:
+    """Where the built schemas of these models are kept: keyed by the source
+    of this module and its vocabularies, and the pandera and pandas versions."""
+    from . import vocab
+    from .gazetteer import cache_dir
+
+    h = hashlib.sha256()
+    for part in (Path(__file__).read_bytes(), Path(vocab.__file__).read_bytes(),
+                 metadata.version("pandera").encode(), metadata.version("pandas").encode()):
+        h.update(part + b"\0")
+    return cache_dir() / f"schemas-{h.hexdigest()[:16]}.pickle"
+
+
+def dataframe_schemas() -> dict[str, pa.DataFrameSchema]:
+    """Every table's pandera schema, by name. Building them from the models
+    makes pandera import the dataframe libraries it finds installed (Dask's
+    alone costs 1-2 s, paid by a one-file rebuild too), so they are built once
+    per version of the models and kept, pickled, beside the gazetteer."""
+    if _BUILT:
+        return _BUILT
+    path = _schemas_file()
+    try:
+        with path.open("rb") as fh:
+            loaded = pickle.load(fh)
+        if set(loaded) == {t.name for t in TABLES}:
+            _BUILT.update(loaded)
+            return _BUILT
+    except Exception:            # absent or unreadable: build them again
+        pass
+    built = {t.name: t.model.to_schema() for t in TABLES}
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:              # a read-only cache folder costs the build time, nothing else
+        pass
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+    _BUILT.update(built)
+    return _BUILT

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import config
 from .extract.countries import country_index
@@ -19,7 +20,10 @@ from .ingest import Document, Line, Reject
 from .reference import SECTION_KINDS, Reference, fold_heading
 
 _ENDS_SENTENCE = re.compile(r"[.!…]['\"”’)\]]*$|[\"”]$")
-_WORDS = re.compile(r"\w+(?:['’\-]\w+)*")
+# A word for counting: letters or digits, with inner apostrophes or hyphens.
+# Possessive quantifiers: what follows a run of \w is never \w, so giving
+# back characters could not find another match; the same matches, faster.
+_WORDS = re.compile(r"\w++(?:['’\-]\w++)*+")
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,11 @@ class Story:
     body: str
     sections: tuple[Section, ...]
 
-    @property
+    @cached_property
     def n_words(self) -> int:
+        """Counted once: the checks and the alert rows read it several times.
+        (cached_property writes the instance __dict__, which a frozen
+        dataclass allows; equality and repr see only the fields.)"""
         return count_words(self.body)
 
 
@@ -58,47 +65,100 @@ def count_words(text: str) -> int:
     return len(_WORDS.findall(text))
 
 
+_NOT_NAMES: dict[int, tuple[Reference, frozenset[str]]] = {}
+
+
+def _not_names(ref: Reference) -> frozenset[str]:
+    """The case-folded country names, made once per reference (not per document)."""
+    hit = _NOT_NAMES.get(id(ref))
+    if hit is None or hit[0] is not ref:
+        if len(_NOT_NAMES) >= 8:
+            _NOT_NAMES.clear()
+        hit = _NOT_NAMES[id(ref)] = (ref, country_index(ref).folded_names())
+    return hit[1]
+
+
+def _more_words(text: str, n: int) -> bool:
+    """len(text.split()) > n, without splitting a whole paragraph: split()
+    with maxsplit=n gives an (n+1)th piece only when an (n+1)th word follows."""
+    return len(text.split(None, n)) > n
+
+
+_ORDINAL = re.compile(r"(\w+?)(?:ly)?\s*[,:]\s*(?=\S)")
+_UNSET = object()
+
+
 class _Lines:
-    """Classifiers over a document's lines, with the reference data at hand."""
+    """Classifiers over a document's lines, with the reference data at hand.
+    Each answer depends only on the line and the reference data, and the
+    story search asks about the same lines many times, so the answers are
+    kept for the document (lists indexed like `lines`, so a negative index
+    finds the answer of the line it names)."""
 
     def __init__(self, lines: tuple[Line, ...], ref: Reference):
         self.lines, self.ref = lines, ref
-        self.not_names = country_index(ref).folded_names()
+        self.not_names = _not_names(ref)
+        n = len(lines)
+        self._kind = [_UNSET] * n
+        self._front = [_UNSET] * n
+        self._byline = [_UNSET] * n
+        self._heading = [_UNSET] * n
+        self._ordinal = [_UNSET] * n
 
     def text(self, i: int) -> str:
         return self.lines[i].text
 
     def section_kind(self, i: int) -> str | None:
-        text = self.text(i)
-        if len(text.split()) > 6:
-            return None
-        return self.ref.section_names.get(fold_heading(text))
+        kind = self._kind[i]
+        if kind is _UNSET:
+            text = self.lines[i].text
+            kind = self._kind[i] = None if _more_words(text, 6) else \
+                self.ref.section_names.get(fold_heading(text))
+        return kind
 
     def front_matter(self, i: int) -> bool:
-        text = self.text(i)
-        return any(rx.fullmatch(text) for rx in self.ref.front_matter) or \
-            self.ref.team.fullmatch(text) is not None or parse_label(text, self.ref) is not None
+        front = self._front[i]
+        if front is _UNSET:
+            text = self.lines[i].text
+            front = self._front[i] = any(rx.fullmatch(text) for rx in self.ref.front_matter) or \
+                self.ref.team.fullmatch(text) is not None or parse_label(text, self.ref) is not None
+        return front
 
     def footer(self, i: int) -> bool:
         return any(rx.fullmatch(self.text(i)) for rx in self.ref.footer)
 
     def byline(self, i: int) -> tuple[str, ...] | None:
-        if self.front_matter(i):           # "IPRI Team", "Africa Weekly"
-            return None
-        return parse_byline(self.text(i), self.not_names)
+        names = self._byline[i]
+        if names is _UNSET:
+            # Names, unless the line is front matter ("IPRI Team", "Africa
+            # Weekly"). Both tests are pure: the cheap one first (a prose
+            # line fails it at once), which leaves the answer as it was.
+            names = parse_byline(self.lines[i].text, self.not_names)
+            if names is not None and self.front_matter(i):
+                names = None
+            self._byline[i] = names
+        return names
 
     def heading_like(self, i: int) -> bool:
         """Short and not a sentence: a title, subtitle or sub-heading."""
-        line = self.lines[i]
-        if line.heading:
-            return True
-        text = line.text
-        return len(text.split()) <= config.HEADING_MAX_WORDS and not _ENDS_SENTENCE.search(text)
+        heading = self._heading[i]
+        if heading is _UNSET:
+            line = self.lines[i]
+            heading = self._heading[i] = line.heading or (
+                not _more_words(line.text, config.HEADING_MAX_WORDS)
+                and not _ENDS_SENTENCE.search(line.text))
+        return heading
 
     def ordinal(self, i: int) -> tuple[int | None, int] | None:
         """(point number or None for "Finally", length of the ordinal) of a
         line opening a numbered point."""
-        m = re.match(r"(\w+?)(?:ly)?\s*[,:]\s*(?=\S)", self.text(i))
+        found = self._ordinal[i]
+        if found is _UNSET:
+            found = self._ordinal[i] = self._find_ordinal(self.lines[i].text)
+        return found
+
+    def _find_ordinal(self, text: str) -> tuple[int | None, int] | None:
+        m = _ORDINAL.match(text)
         if not m:
             return None
         word = m.group(1).casefold()

@@ -8,6 +8,7 @@ that has not changed takes its rows from there by one vectorised filter.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -26,7 +27,12 @@ class Assembled:
     kept: list[Extracted] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     fresh: dict[str, pa.Table] = field(default_factory=dict)   # rows not taken from the state
-    state: dict[str, pa.Table] = field(default_factory=dict)   # every kept row, tagged, unmerged
+    # every kept row, tagged: in published order, but actors and locations
+    # as each document gave them (unmerged)
+    state: dict[str, pa.Table] = field(default_factory=dict)
+    # alerts whose rows may differ from the state's (of new, changed or
+    # removed documents); None when no state was used
+    changed_alerts: set[str] | None = None
 
 
 def doc_key(doc: Extracted | Rejected) -> str:
@@ -75,27 +81,133 @@ def _sorted(spec: TableSpec, table: pa.Table) -> pa.Table:
     return table.sort_by([(c, "ascending") for c in spec.order])
 
 
-def _tagged(spec: TableSpec, docs: list[Extracted]) -> pa.Table:
-    records, tags = [], []
-    for doc in docs:
-        rows = doc.rows.get(spec.name, [])
-        records += rows
-        tags += [doc_key(doc)] * len(rows)
-    return frame(spec, records, tags)
+# Up to this many new rows are placed among the old ones by binary search;
+# more are sorted in with them.
+MERGE_LIMIT = 5_000
+
+
+class _KeysAt:
+    """The key tuples of a table's rows, read as `bisect` asks for them."""
+
+    def __init__(self, table: pa.Table, keys: tuple[str, ...]):
+        self.columns = [table.column(k) for k in keys]
+        self.n = table.num_rows
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> tuple:
+        return tuple(c[i].as_py() for c in self.columns)
+
+
+def merge_sorted(spec: TableSpec, old: pa.Table, new: pa.Table) -> pa.Table:
+    """Two tables sorted by the table's key -> one sorted table. A rebuild
+    brings a few new rows among a million old ones: each run of them is placed
+    by binary search and the result is slices of the two tables, not a copy;
+    many new rows (or keys with nulls, which do not compare) are sorted in."""
+    keys = spec.order
+    if new.num_rows == 0:
+        return old
+    if old.num_rows == 0:
+        return _sorted(spec, new)
+    if new.num_rows > MERGE_LIMIT or any(t.column(k).null_count for t in (old, new) for k in keys):
+        return _sorted(spec, pa.concat_tables([old, new]))
+    new = _sorted(spec, new)
+    old_keys = _KeysAt(old, keys)
+    new_keys = list(zip(*(new.column(k).to_pylist() for k in keys)))
+    pieces, at, j = [], 0, 0
+    while j < len(new_keys):
+        pos = bisect.bisect_left(old_keys, new_keys[j], lo=at)
+        k = j + 1
+        if pos < len(old_keys):             # the new rows that also come before old row `pos`
+            limit = old_keys[pos]
+            while k < len(new_keys) and new_keys[k] < limit:
+                k += 1
+        else:
+            k = len(new_keys)
+        pieces += [old.slice(at, pos - at), new.slice(j, k - j)]
+        at, j = pos, k
+    pieces.append(old.slice(at))
+    return pa.concat_tables([p for p in pieces if p.num_rows])
+
+
+class FreshRows:
+    """The rows of the documents read in this build, tagged with their
+    document, gathered by column as the documents arrive and turned into
+    Arrow record batches every `batch_rows` rows: the Python objects of all
+    rows never exist at once, and each column is converted by one C call
+    instead of one dictionary per row."""
+
+    def __init__(self, batch_rows: int = 100_000):
+        self.batch_rows = batch_rows
+        self._schemas = {spec.name: arrow_schema(spec) for spec in TABLES if spec.name != "rejects"}
+        self._pending = {name: {f.name: [] for f in schema} for name, schema in self._schemas.items()}
+        self._tags: dict[str, list[str]] = {name: [] for name in self._schemas}
+        self._batches: dict[str, list[pa.RecordBatch]] = {name: [] for name in self._schemas}
+        self._rows = 0
+        self.keys: list[str] = []              # documents added, in order
+
+    def add(self, doc: Extracted) -> None:
+        key = doc_key(doc)
+        self.keys.append(key)
+        for table, columns in doc.by_column().items():
+            pending = self._pending.get(table)
+            if pending is None or not columns:
+                continue
+            n = len(next(iter(columns.values())))
+            for name, values in pending.items():
+                values.extend(columns.get(name) or [None] * n)
+            self._tags[table].extend([key] * n)
+            self._rows += n
+        if self._rows >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        for table, pending in self._pending.items():
+            tags = self._tags[table]
+            if not tags:
+                continue
+            schema = self._schemas[table]
+            arrays = [pa.array(pending[f.name], type=f.type) for f in schema]
+            arrays.append(pa.array(tags, type=pa.string()))
+            self._batches[table].append(pa.RecordBatch.from_arrays(arrays, schema=_tagged_schema(schema)))
+            for values in pending.values():
+                values.clear()
+            tags.clear()
+        self._rows = 0
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every row added so far, by table, with its `_doc` tag."""
+        self._flush()
+        return {name: pa.Table.from_batches(self._batches[name], schema=_tagged_schema(schema))
+                for name, schema in self._schemas.items()}
+
+
+def _tagged_schema(schema: pa.Schema) -> pa.Schema:
+    return schema.append(pa.field(DOC, pa.string()))
 
 
 def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | None = None,
-             from_state: frozenset[str] = frozenset()) -> Assembled:
+             from_state: frozenset[str] = frozenset(), fresh: FreshRows | None = None) -> Assembled:
     """All documents' records -> the published tables (rejects included).
     Documents whose key is in `from_state` carry no records: their rows are
     taken from `state`, the `Assembled.state` of an earlier build by the same
-    code."""
+    code. The rows of the other documents are in `fresh` when the build
+    gathered them as they arrived (then `results` may carry none), else in
+    the results themselves."""
     extracted = [r for r in results if isinstance(r, Extracted)]
     rejected = [r for r in results if isinstance(r, Rejected)]
     kept, duplicates = resolve_duplicates(extracted)
     rejected = sorted(rejected + duplicates, key=lambda r: (r.source_path, r.source_sha256 or ""))
     reused = [doc_key(d) for d in kept if doc_key(d) in from_state]
-    fresh_docs = [d for d in kept if doc_key(d) not in from_state]
+    fresh_keys = {doc_key(d) for d in kept if doc_key(d) not in from_state}
+    if fresh is None:
+        fresh = FreshRows()
+        for d in kept:
+            if doc_key(d) in fresh_keys:
+                fresh.add(d)
+    fresh_tables = fresh.tables()
+    dropped = set(fresh.keys) - fresh_keys     # duplicates rejected after their rows arrived
     rank = {doc_key(d): i for i, d in enumerate(kept)}
     out = Assembled(tables={}, kept=kept, rejected=rejected)
     for spec in TABLES:
@@ -104,42 +216,72 @@ def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | N
                                                   "source_sha256": r.source_sha256, "stage": r.stage,
                                                   "reason": r.reason} for r in rejected])
             continue
-        fresh = _tagged(spec, fresh_docs)
-        parts = [fresh]
+        new = fresh_tables[spec.name]
+        if dropped:
+            new = new.filter(pc.invert(pc.is_in(new.column(DOC), value_set=pa.array(sorted(dropped)))))
+        old = new.schema.empty_table()
         if reused:
             old = state[spec.name]
-            parts.insert(0, old.filter(pc.is_in(old.column(DOC), value_set=pa.array(reused))))
-        rows = pa.concat_tables(parts) if len(parts) > 1 else fresh
-        out.fresh[spec.name] = fresh.drop_columns([DOC])
-        out.state[spec.name] = rows
+            keep = pc.is_in(old.column(DOC), value_set=pa.array(reused))
+            if not pc.all(keep).as_py():        # (no copy when every old row stays)
+                if spec.name == "alerts":
+                    gone = old.filter(pc.invert(keep)).column("alert_id").to_pylist()
+                    out.changed_alerts = (out.changed_alerts or set()) | set(gone)
+                old = old.filter(keep)
+            if spec.name == "alerts":
+                out.changed_alerts = (out.changed_alerts or set()) | set(new.column("alert_id").to_pylist())
+        out.fresh[spec.name] = new.drop_columns([DOC])
         if spec.name in ENTITIES:
+            rows = pa.concat_tables([old, new])
             out.tables[spec.name] = merge_entities(rows, ENTITIES[spec.name], rank)
         else:
-            out.tables[spec.name] = _sorted(spec, rows.drop_columns([DOC]))
+            rows = merge_sorted(spec, old, new)      # the state is in published order already
+            out.tables[spec.name] = rows.drop_columns([DOC])
+        out.state[spec.name] = rows
     return out
 
 
 def merge_entities(rows: pa.Table, key: str, rank: dict[str, int]) -> pa.Table:
     """Dataset-wide entities (actors, locations) seen in several documents:
     one row per id, the one read first in document order, with every
-    document's aliases merged and sorted; rows in id order."""
-    docs = rows.column(DOC).to_pylist()
-    keys = rows.column(key).to_pylist()
-    aliases = rows.column("aliases").to_pylist()
-    first: dict[str, int] = {}
-    merged: dict[str, set] = {}
-    for i in sorted(range(len(keys)), key=lambda i: rank[docs[i]]):   # stable: a document's rows keep their order
-        k = keys[i]
-        if k not in first:
-            first[k] = i
-            merged[k] = set(aliases[i] or [])
-        else:
-            merged[k].update(aliases[i] or [])
-    ids = sorted(first)
-    table = rows.drop_columns([DOC]).take(pa.array([first[k] for k in ids], type=pa.int64()))
+    document's aliases merged and sorted; rows in id order.
+
+    In Arrow, without a Python loop over the rows: each row gets the rank of
+    its id (in id order) and of its document; a stable sort on the two picks
+    each id's first row, and the (id, alias) pairs, deduplicated and sorted,
+    are gathered back into one list per id."""
+    rows = rows.combine_chunks()
+    n = rows.num_rows
+    if n == 0:
+        return rows.drop_columns([DOC])
+    ids = pc.dictionary_encode(rows.column(key)).chunk(0)
+    id_rank = pc.rank(ids.dictionary, sort_keys="ascending", tiebreaker="first")   # 1-based
+    row_id_rank = pc.take(id_rank, ids.indices)
+    docs = pc.dictionary_encode(rows.column(DOC)).chunk(0)
+    doc_rank = pc.take(pa.array([rank[d] for d in docs.dictionary.to_pylist()], pa.int64()), docs.indices)
+    order = pa.table({"id": row_id_rank, "doc": doc_rank, "row": pa.array(range(n), pa.int64())}) \
+        .sort_by([("id", "ascending"), ("doc", "ascending"), ("row", "ascending")])
+    sorted_ids = order.column("id").combine_chunks()
+    first = pc.indices_nonzero(pc.fill_null(pc.not_equal(sorted_ids, _shifted(sorted_ids)), True))
+    chosen = pc.take(order.column("row"), first)
+    table = rows.drop_columns([DOC]).take(chosen)
+    # every alias of every row, as (id rank, alias) pairs, distinct and sorted
+    aliases = rows.column("aliases").combine_chunks()
+    pairs = pa.table({"id": pc.take(row_id_rank, pc.list_parent_indices(aliases)),
+                      "alias": pc.list_flatten(aliases)})
+    pairs = pairs.group_by(["id", "alias"], use_threads=False).aggregate([]) \
+        .sort_by([("id", "ascending"), ("alias", "ascending")])
+    grouped = pairs.group_by("id", use_threads=False).aggregate([("alias", "list")])
+    lists = dict(zip(grouped.column("id").to_pylist(), grouped.column("alias_list").to_pylist()))
     column = table.schema.get_field_index("aliases")
-    return table.set_column(column, table.schema.field(column),
-                            pa.array([sorted(merged[k]) for k in ids], type=table.schema.field(column).type))
+    merged = pa.array([lists.get(i, []) for i in pc.take(row_id_rank, chosen).to_pylist()],
+                      type=table.schema.field(column).type)
+    return table.set_column(column, table.schema.field(column), merged)
+
+
+def _shifted(values: pa.Array) -> pa.Array:
+    """values moved down one place, a null first (for "differs from the row before")."""
+    return pa.concat_arrays([pa.nulls(1, values.type), values.slice(0, len(values) - 1)])
 
 
 def table_of(name: str, records: list[dict]) -> pa.Table:

@@ -125,12 +125,13 @@ def _cue(m: re.Match) -> str:
     return lead.split()[-1] if lead else ""
 
 
-def _absolute(text: str, published_on: date) -> list[DateMention]:
+def _absolute(text: str, published_on: date,
+              matches: dict[re.Pattern, list[re.Match]]) -> list[DateMention]:
     """Calendar dates: day-month, month-day, month-year, month and year alone."""
     found = []
     for rx, kind in ((_DAY_MONTH, "day"), (_MONTH_DAY, "day"), (_MONTH_YEAR, "month"),
                      (_MONTH_ALONE, "month"), (_YEAR_ALONE, "year")):
-        for m in rx.finditer(text):
+        for m in matches[rx]:
             g = m.groupdict()
             year = int(g["y"]) if g.get("y") else None
             if kind == "year":
@@ -155,8 +156,8 @@ def _absolute(text: str, published_on: date) -> list[DateMention]:
     return found
 
 
-def _weekdays(text: str, published_on: date,
-              dates: list[DateMention]) -> tuple[list[DateMention], list[DateMention]]:
+def _weekdays(text: str, published_on: date, dates: list[DateMention],
+              matches: list[re.Match]) -> tuple[list[DateMention], list[DateMention]]:
     """"on Monday", "last Thursday": the latest such day up to the issue date
     (the next one after "next"). A weekday followed by a written date
     ("Last Thursday (28 May 2020)") is only the start of that date's text: the
@@ -164,7 +165,7 @@ def _weekdays(text: str, published_on: date,
     Returns (the dates, some extended to their weekday; the weekday mentions)."""
     dates = list(dates)
     found = []
-    for m in _WEEKDAY.finditer(text):
+    for m in matches:
         start = m.start("lead") if m.group("lead") else m.start("wd")
         lead = (m.group("lead") or "").strip().lower()
         written = next((i for i, d in enumerate(dates) if d.start == m.end("tail")), None)
@@ -237,14 +238,15 @@ def find_dates(text: str, published_on: date | None) -> list[DateMention]:
     """Every date expression in text, in order, resolved against published_on
     (without an issue date, only expressions that carry their year resolve)."""
     base = published_on or date(1, 1, 1)
-    candidates = _absolute(text, base)
+    matches = _matches(text)
+    candidates = _absolute(text, base, matches)
     # the longest expression wins where two overlap ("3 May 2021" over "May 2021")
     candidates.sort(key=lambda d: (d.start, -(d.end - d.start)))
     chosen: list[DateMention] = []
     for d in candidates:   # the chosen do not overlap, so the last one reaches furthest
         if not chosen or d.start >= chosen[-1].end:
             chosen.append(d)
-    chosen, weekdays = _weekdays(text, base, chosen)
+    chosen, weekdays = _weekdays(text, base, chosen, matches[_WEEKDAY])
     chosen += outside(weekdays, [(c.start, c.end) for c in chosen], lambda w: (w.start, w.end))
     chosen.sort(key=lambda d: d.start)
     chosen = _inherit_years(text, chosen)
@@ -252,7 +254,7 @@ def find_dates(text: str, published_on: date | None) -> list[DateMention]:
         chosen = [d for d in chosen if d.explicit_year or d.precision == "year"]
     # relative expressions, in reading order, count from the last day-precise date
     out: list[DateMention] = []
-    relatives = outside(list(_RELATIVE.finditer(text)), [(c.start, c.end) for c in chosen],
+    relatives = outside(matches[_RELATIVE], [(c.start, c.end) for c in chosen],
                         lambda m: m.span())
     events = sorted([(d.start, 0, d) for d in chosen] + [(m.start(), 1, m) for m in relatives],
                     key=lambda x: (x[0], x[1]))
@@ -275,3 +277,121 @@ def find_dates(text: str, published_on: date | None) -> list[DateMention]:
             if item.precision == "day":
                 anchor = item.value
     return out
+
+
+# The patterns' matches, found fast. `re` tries a pattern at every position
+# unless it starts with a literal or a set of characters; these start with an
+# optional, case-insensitive lead, and plain finditer cost ~7 ms of CPU a story.
+# Each has a mandatory part, its anchor, that a quick scan finds: a month, a
+# weekday, a year, a word of time ("day", "week", "today"...). A match starts at
+# most a few of its source's words (and separators) before its anchor, and after
+# the anchor before (no such word holds one). So for each anchor in turn, a
+# pattern over the reversed text walks back over those words to the previous
+# anchor at most, and `rx.match` is tried where a match can start in that
+# stretch: where a word or number begins, at the anchor, and where a pattern's
+# first word need not begin a word, at its words' first letters. Tried in order,
+# each time from the end of the last match, these give exactly finditer's matches
+# (`match(text, pos)` sees the text before pos, as search does): see
+# tests/test_dates_scan.py, which compares the two on generated text.
+_LETTER = r"[^\W\d_]"
+_TOKEN_START = rf"(?<!{_LETTER}){_LETTER}|(?<!\d)\d"
+
+
+def _source_words(source: str) -> set[str]:
+    """The words of a pattern's source, lower case (escapes, flags and group names aside)."""
+    source = re.sub(r"\\[A-Za-z]|\(\?P<\w+>|\(\?[a-z]+[:)]", "", source)
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", source)}
+
+
+class _Scanner:
+    r"""rx.finditer, from the starts of rx's anchors (`anchor`: its source in
+    rx's; None: a word of time, inside every alternative). Between a match's
+    start and its anchor lie words of the source before the anchor and the
+    characters `sep` (a set, with digits if it holds r"\d"); `loose`: the first
+    word may end a longer one."""
+
+    def __init__(self, rx: re.Pattern, anchor: str | None, sep: str, loose: bool = False):
+        prefix, *suffix = rx.pattern.split(anchor) if anchor else (rx.pattern,)
+        assert len(suffix) <= 1, "the anchor is written once in the pattern"
+        self.rx, self.words = rx, _source_words(prefix)
+        words = "|".join(sorted({w[::-1] for w in self.words}, key=lambda w: (-len(w), w)))
+        # a word, a few glued ("3rdto 4 May" reads "3rd to 4 May"), or a digit
+        token = rf"(?:{words}){{1,3}}(?!{_LETTER})" + (r"|\d" if r"\d" in sep else "")
+        sep = sep.replace(r"\d", "")
+        # read in the lower-case text (quick case-sensitive alternatives), reversed
+        back = rf"(?:[{sep}]*(?:{token}))*" + (rf"(?:[{sep}]*(?:{words}))?" if loose else "")
+        starts = _TOKEN_START
+        if loose:
+            starts += "|(?i:[" + "".join(sorted({w[0] for w in self.words})) + r"\d])"
+        self._back = re.compile(back).match
+        self._starts = re.compile(starts).finditer
+        self._after = re.compile(anchor + suffix[0]).match if anchor else None
+        self._at_anchor = loose or re.compile(prefix).fullmatch("") is not None   # lead optional
+
+    def matches(self, text: str, reverse: str, anchors: list[int]) -> list[re.Match]:
+        """rx.finditer(text), given its anchors' starts in order and the lower-case text reversed."""
+        back, starts, after, match = self._back, self._starts, self._after, self.rx.match
+        n, floor, pos, found = len(text), 0, 0, []
+        for a in anchors:
+            if a >= pos and (after is None or after(text, a)):
+                lo = n - back(reverse, n - a, n - max(floor, pos)).end()
+                if lo < a:
+                    if m := match(text, lo):        # mostly the match, when there is one
+                        found.append(m)
+                        pos = m.end()
+                    for s in starts(text, max(lo + 1, pos), a) if pos <= a else ():
+                        if s.start() >= pos and (m := match(text, s.start())):
+                            found.append(m)
+                            pos = m.end()
+                if self._at_anchor and a >= pos and (m := match(text, a)):
+                    found.append(m)
+                    pos = m.end()
+            floor = a + 1
+        return found
+
+
+_MONTH_NAMES = re.findall(r"[A-Z][A-Za-z]+", _MONTH)           # January... DECEMBER, Jan... Dec
+_MONTH_ANCHOR = re.compile("(?:" + "|".join(_MONTH_NAMES) + r")\b")    # first letters: a quick scan
+_YEAR_ANCHORS = (re.compile(r"20\d\d"), re.compile(r"1[89]\d\d"))      # literal first characters
+_WEEKDAY_GROUP = re.search(r"\(\?P<wd>[^()]*\)", _WEEKDAY.pattern).group(0)
+_WEEKDAY_NAMES = _WEEKDAY_GROUP[7:-1].split("|")                       # each ends in "day"
+# every _RELATIVE match holds one ("day" aside), no word before it does
+_TIME_WORDS = ("night", "morning", "evening", "afternoon", "week", "month", "year", "today", "yesterday")
+# İ, dotless ı, long ſ, Kelvin sign: case-insensitive patterns match them to ASCII
+# letters, lower() does not (or makes two characters): such texts are scanned plainly
+_ODD_CASE = "\u0130\u0131\u017f\u212a"
+_SCANNERS = (
+    (_DAY_MONTH, "months", _Scanner(_DAY_MONTH, _MONTH.format(g="m"), r"\s,\d\-–—/&")),
+    (_MONTH_DAY, "months", _Scanner(_MONTH_DAY, _MONTH.format(g="m"), r"\s,")),
+    (_MONTH_YEAR, "months", _Scanner(_MONTH_YEAR, _MONTH.format(g="m"), r"\s,\-", loose=True)),
+    (_MONTH_ALONE, "months", _Scanner(_MONTH_ALONE, _MONTH.format(g="m"), r"\s\-")),
+    (_YEAR_ALONE, "years", _Scanner(_YEAR_ALONE, _YEAR.format(g="y"), r"\s\-")),
+    (_WEEKDAY, "weekdays", _Scanner(_WEEKDAY, _WEEKDAY_GROUP, r"\s,")),
+    (_RELATIVE, "times", _Scanner(_RELATIVE, None, r"\s\d", loose=True)),
+)
+
+
+def _occurrences(text: str, words) -> list[int]:
+    """Where each of the words starts in text, overlaps included."""
+    found = []
+    for w in words:
+        at = text.find(w)
+        while at >= 0:
+            found.append(at)
+            at = text.find(w, at + 1)
+    return found
+
+
+def _matches(text: str) -> dict[re.Pattern, list[re.Match]]:
+    """Every pattern's matches in text, as its finditer gives them."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _ODD_CASE):
+        return {rx: list(rx.finditer(text)) for rx, _, _ in _SCANNERS}
+    days = _occurrences(low, ("day",))
+    anchors = {"months": [m.start() for m in _MONTH_ANCHOR.finditer(text)],
+               "years": sorted(m.start() for rx in _YEAR_ANCHORS for m in rx.finditer(text)),
+               "weekdays": [p + 3 - len(w) for p in days for w in _WEEKDAY_NAMES
+                            if p + 3 >= len(w) and text.startswith(w, p + 3 - len(w))],
+               "times": sorted(set(days + _occurrences(low, _TIME_WORDS)))}
+    reverse = low[::-1]
+    return {rx: scanner.matches(text, reverse, anchors[kind]) for rx, kind, scanner in _SCANNERS}

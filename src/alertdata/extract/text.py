@@ -7,38 +7,78 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left
 from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
 
 # A word: letters (any script) with inner apostrophes, hyphens or dots
 # ("al-Shabaab", "Ta'ang", "U.N."), or a number.
 _WORD = re.compile(r"[^\W\d_](?:[\w’'.\-]*[^\W_])?|\d+(?:[.,]\d+)*")
+# The same matches, as one group: split() then returns the text between words
+# and the words in turn, all in C (finditer makes a match object per word).
+# The possessive "?+", "++" and "*+" only stop the engine from keeping
+# backtracking points it never uses: nothing follows them in the pattern (a
+# number's digits are followed by [.,] or nothing, never by a digit), so the
+# first match found at each position is the same (a third faster).
+_WORD_SPLIT = re.compile(r"([^\W\d_](?:[\w’'.\-]*[^\W_])?+|\d++(?:[.,]\d++)*+)")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_/]+")
 _APOSTROPHES = str.maketrans({"’": "", "'": "", "ʼ": "", "‘": "", "`": "", "ʻ": ""})
+_POSSESSIVE = re.compile("['’]s")
 
 
-@dataclass(frozen=True)
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word and its half-open span in the text. A plain class with slots:
+    the extractors read these attributes tens of thousands of times per
+    document and a story makes hundreds of tokens, which a frozen dataclass
+    (each field set through object.__setattr__) builds far more slowly.
+    Treat tokens as read-only values (they are shared through the `words`
+    cache); equality, hash and repr are the frozen dataclass's."""
+    __slots__ = ("text", "start", "end", "capitalised")
+    __match_args__ = ("text", "start", "end")
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.capitalised = text[:1].isupper()   # read far more often than made
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.text, self.start, self.end) == (other.text, other.start, other.end)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Token(text={self.text!r}, start={self.start!r}, end={self.end!r})"
+
+    def __reduce__(self):
+        return Token, (self.text, self.start, self.end)
+
+
+def _word_spans(text: str, start: int, end: int) -> tuple[list[str], list[int], list[int]]:
+    """The _WORD matches in text[start:end] as (words, starts, ends). The
+    pattern has no look-around or anchors, so matching the slice is matching
+    text between `start` and `end`; split() finds the same non-overlapping
+    matches as finditer() (the pattern never matches empty), and a word's
+    offset is the summed length of the pieces before it."""
+    parts = _WORD_SPLIT.split(text if start == 0 and end == len(text) else text[start:end])
+    offsets = list(accumulate(map(len, parts), initial=start))
+    n = len(parts) // 2        # [gap, word, gap, word, ..., gap]
+    return parts[1::2], offsets[1:2 * n:2], offsets[2:2 * n + 1:2]
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """The words of text[start:end] with their offsets in text; a trailing
-    abbreviation dot is kept only for dotted acronyms ("U.S.")."""
-    out = []
-    for m in _WORD.finditer(text, start, len(text) if end is None else end):
-        w = m.group(0)
-        e = m.end()
-        if w.endswith(".") and w.count(".") == 1:
-            w, e = w[:-1], e - 1
-        out.append(Token(w, m.start(), e))
-    return out
+    """The words of text[start:end] with their offsets in text. No word ends
+    in a dot (the pattern ends a word on a letter or digit), so "U.S." gives
+    "U.S"."""
+    n = len(text)
+    end = n if end is None else end
+    # finditer(text, start, end) clamps both bounds into [0, len(text)]
+    words, starts, ends = _word_spans(text, min(max(start, 0), n), min(max(end, 0), n))
+    return list(map(Token, words, starts, ends))
 
 
 def words(text: str) -> tuple[Token, ...]:
@@ -49,22 +89,30 @@ def words(text: str) -> tuple[Token, ...]:
 
 @lru_cache(maxsize=8)
 def _words(text: str) -> tuple[Token, ...]:
-    out = []
-    for t in tokens(text):
-        w = t.text
-        if len(w) > 2 and w[-1] == "s" and w[-2] in "’'":
-            cut = t.end - 2
-            out.append(Token(w[:-2], t.start, cut))
-            out.append(Token("'s", cut, t.end))
-        else:
-            out.append(t)
-    return tuple(out)
+    words, starts, ends = _word_spans(text, 0, len(text))
+    # The words to split are those longer than two characters that end in
+    # "'s" or "’s": found from the text's few apostrophe-s pairs, as the word
+    # that ends with the pair and starts before it (ends only grow).
+    possessive = []
+    for m in _POSSESSIVE.finditer(text):
+        i = bisect_left(ends, m.end())
+        if i < len(ends) and ends[i] == m.end() and starts[i] < m.start():
+            possessive.append(i)
+    for i in reversed(possessive):
+        cut = ends[i] - 2
+        words[i:i + 1] = words[i][:-2], "'s"
+        starts[i:i + 1] = starts[i], cut
+        ends[i:i + 1] = cut, ends[i]
+    return tuple(map(Token, words, starts, ends))
+
+
+_TEXT = attrgetter("text")
 
 
 @lru_cache(maxsize=8)
 def folded_words(text: str) -> tuple[str, ...]:
     """`fold` of each of `words(text)`."""
-    return tuple(fold(t.text) for t in words(text))
+    return tuple(map(fold, map(_TEXT, words(text))))
 
 
 def outside(items: list, spans, span) -> list:
@@ -74,12 +122,19 @@ def outside(items: list, spans, span) -> list:
     end then only grow from one item to the next, and the item overlaps one of
     them exactly when the furthest end among them lies past its start."""
     spans = sorted(spans)
-    out, k, reach = [], 0, None
+    if not spans:
+        return list(items)
+    out, k, n, reach = [], 0, len(spans), None
+    following = spans[0][0]     # start of spans[k], the first span not yet reached
     for item in items:
         start, end = span(item)
-        while k < len(spans) and spans[k][0] < end:
-            reach = spans[k][1] if reach is None else max(reach, spans[k][1])
-            k += 1
+        if following < end:
+            while k < n and spans[k][0] < end:
+                far = spans[k][1]
+                if reach is None or far > reach:
+                    reach = far
+                k += 1
+            following = spans[k][0] if k < n else float("inf")
         if reach is None or reach <= start:
             out.append(item)
     return out
@@ -107,15 +162,33 @@ def slug(text: str) -> str:
 
 def is_acronym(word: str) -> bool:
     """'UN', 'ECOWAS', 'U.S.', 'M23': short, upper case, at least two letters."""
-    letters = [c for c in word if c.isalpha()]
-    return 2 <= len(letters) and word.upper() == word and len(word.replace(".", "")) <= 8
+    # the cheapest test first: most words are not upper case
+    return word.upper() == word and len(word.replace(".", "")) <= 8 and \
+        sum(map(str.isalpha, word)) >= 2
 
 
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""mr mrs ms dr prof gen lt col maj capt cpt sgt cpl adm brig gov sen rep
 st no nos vol vols jr sr rev fr hon amb dept gen. e.g i.e etc vs approx est fig inc ltd co corp
 jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n u.k e.u""".split())
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Ý])|\n")
+# A sentence end: stops and closing quotes before white space and a capital or
+# digit (optionally after an opening quote), or a line break. Written as
+# [.!?…]+...|\n it matches the same, but a pattern that opens with one
+# character class lets the engine skip to the next such character in C
+# instead of trying the pattern at every position (twice as fast): a line
+# break matches alone (the look-behind sees it), a stop goes on as before.
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Ý]))")
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    r"""The run of word characters and dots that ends at `end` and starts at
+    or after `start`: what re.search(r"([\w.]+)$", text[start:end]) finds
+    there (the slice never holds a line break, so "$" is its end; \w is
+    str.isalnum() or "_", for every code point)."""
+    i = end
+    while i > start and (text[i - 1].isalnum() or text[i - 1] in "_."):
+        i -= 1
+    return text[i:end]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -125,17 +198,24 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        if m.group(0) != "\n" and m.group(0)[0] == ".":
-            before = re.search(r"([\w.]+)$", text[start:m.start()])
-            word = before.group(1).lower() if before else ""
-            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-        end = m.end() if m.group(0) != "\n" else m.start()
-        if text[start:end].strip():
-            lead = len(text[start:end]) - len(text[start:end].lstrip())
-            spans.append((start + lead, end))
+        mark = m.group()
+        if mark == "\n":
+            end = m.start()
+        else:
+            end = m.end()
+            if mark[0] == ".":
+                # no line break lies between start and the stop: each one
+                # is a match of its own, which moves start past it
+                word = _word_before(text, start, m.start()).lower()
+                if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                    continue
+        sentence = text[start:end]
+        body = sentence.lstrip()
+        if body:
+            spans.append((start + len(sentence) - len(body), end))
         start = m.end()
-    if text[start:].strip():
-        lead = len(text[start:]) - len(text[start:].lstrip())
-        spans.append((start + lead, len(text.rstrip())))
+    rest = text[start:]
+    body = rest.lstrip()
+    if body:
+        spans.append((start + len(rest) - len(body), len(text.rstrip())))
     return spans

@@ -1,0 +1,62 @@
+"""Assembling tables: the fast paths (rows merged into sorted tables by
+binary search, entities merged in Arrow) give what the plain ways give."""
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+import pytest
+
+from alertdata.schemas import TABLE
+from alertdata.tables import DOC, merge_entities, merge_sorted
+
+MENTIONS = TABLE["actor_mentions"]       # key: alert_id, char_start, char_end, actor_id
+
+
+def mention_rows(rng: random.Random, alerts: list[str], n: int) -> pa.Table:
+    rows = {(rng.choice(alerts), s, s + rng.randrange(1, 9), rng.choice("abc")) for s in
+            (rng.randrange(0, 500) for _ in range(n))}
+    alert, start, end, actor = zip(*sorted(rows)) if rows else ((), (), (), ())
+    return pa.table({"alert_id": pa.array(alert, pa.string()), "char_start": pa.array(start, pa.int64()),
+                     "char_end": pa.array(end, pa.int64()), "actor_id": pa.array(actor, pa.string()),
+                     DOC: pa.array(["d"] * len(alert), pa.string())})
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_merging_a_few_rows_into_a_sorted_table_equals_sorting_them_in(seed):
+    rng = random.Random(seed)
+    alerts = [f"cw-{k}-20240101-1" for k in range(40)]
+    old = mention_rows(rng, alerts[::2], rng.randrange(0, 300))
+    new = mention_rows(rng, alerts[1::2] + alerts[:1], rng.randrange(0, 40))
+    new = new.take(pa.array(rng.sample(range(new.num_rows), new.num_rows), pa.int64()))   # any order
+    merged = merge_sorted(MENTIONS, old, new)
+    expected = pa.concat_tables([old, new]).sort_by([(k, "ascending") for k in MENTIONS.order])
+    assert merged.to_pylist() == expected.to_pylist()
+
+
+def reference_merge(rows: pa.Table, key: str, rank: dict[str, int]) -> list[dict]:
+    """The plain way: the first row of each id in document order, aliases united and sorted."""
+    first, aliases = {}, {}
+    records = rows.to_pylist()
+    for i in sorted(range(len(records)), key=lambda i: rank[records[i][DOC]]):
+        r = records[i]
+        first.setdefault(r[key], r)
+        aliases.setdefault(r[key], set()).update(r["aliases"] or [])
+    return [{**{k: v for k, v in first[k].items() if k != DOC}, "aliases": sorted(aliases[k])}
+            for k in sorted(first)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_entities_merged_in_arrow_equal_the_plain_merge(seed):
+    rng = random.Random(seed)
+    docs = [f"doc{k}" for k in range(12)]
+    n = rng.randrange(1, 80)
+    rows = pa.table({
+        "actor_id": [rng.choice(["b", "a", "c-x", "é", "A"]) for _ in range(n)],
+        "name": [f"name {k}" for k in range(n)],
+        "aliases": [rng.choice([None, [], ["z"], ["y", "x"], ["Ä", "x"]]) for _ in range(n)],
+        DOC: [rng.choice(docs) for _ in range(n)]},
+        schema=pa.schema([("actor_id", pa.string()), ("name", pa.string()),
+                          ("aliases", pa.list_(pa.string())), (DOC, pa.string())]))
+    rank = {d: i for i, d in enumerate(rng.sample(docs, len(docs)))}
+    assert merge_entities(rows, "actor_id", rank).to_pylist() == reference_merge(rows, "actor_id", rank)
