@@ -27,7 +27,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, compress, count
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from ..reference import Reference
 from .countries import CountryIndex
@@ -267,6 +267,7 @@ def _prefixes(names) -> frozenset[str]:
 
 # Small per-word memos: bounded, keyed by a word, never by a story.
 _MEMO_LIMIT = 50_000
+_UNKNOWN = object()         # not yet in a memo
 _acronym_memo: dict[str, bool] = {}
 
 
@@ -295,8 +296,8 @@ _ROLE_ARTICLES = ("a", "an", "the")
 
 
 _TEXT = attrgetter("text")
+_CAPITALISED = attrgetter("capitalised")
 _SPAN = attrgetter("start", "end")
-_FIRST = itemgetter(0)
 
 
 class _Tokens:
@@ -315,8 +316,7 @@ class _Tokens:
         self.folded = folded = folded_words(body)
         # (map and compress run these per-token loops in C)
         self.texts = texts = list(map(_TEXT, toks))
-        # a token is never empty, and starts with a letter or digit
-        self.cap = cap = list(map(str.isupper, map(_FIRST, texts)))
+        self.cap = cap = list(map(_CAPITALISED, toks))
         self.caps = list(compress(count(), cap))
         # The tokens whose folded text some pass looks up (`_marks`); "s" is
         # the folded text of every possessive "'s", the one token whose
@@ -407,8 +407,8 @@ class ActorFinder:
         self._country_memo: dict[str, str | None] = {}      # token -> `countries.lookup` of it
 
         # Indexes that let a pass skip the tokens that cannot start what it
-        # looks for. The first words of dictionary and national phrases, and
-        # of those (a one-word phrase, or the first two words of a longer one)
+        # looks for (`_Tokens`). The first keys of dictionary and national
+        # phrases:
         self._phrase_firsts = frozenset(self.dictionary.lengths) | frozenset(self.national.lengths)
         # first key -> the keys that may follow it in a phrase, or None when
         # it is a phrase of one word by itself (then any may follow)
@@ -489,12 +489,12 @@ class ActorFinder:
 
     def _country(self, word: str) -> str | None:
         """`countries.lookup` of one token's text (memoised: a pure function of it)."""
-        memo = self._country_memo
-        if word in memo:
-            return memo[word]
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        iso3 = memo[word] = self.countries.lookup(word)
+        iso3 = self._country_memo.get(word, _UNKNOWN)
+        if iso3 is _UNKNOWN:
+            memo = self._country_memo
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            iso3 = memo[word] = self.countries.lookup(word)
         return iso3
 
     # ------------------------------------------------------------ find
@@ -510,7 +510,7 @@ class ActorFinder:
             tokens = self._last = _Tokens(body, self)
         s = _Story(tokens)
         self._body = body
-        toks, keys, actors = s.toks, s.keys, s.actors
+        actors = s.actors
 
         self._phrases(s)
 
@@ -818,13 +818,14 @@ class ActorFinder:
             if i < resume or claimed[i]:
                 continue
             t = texts[i]
-            if not (memo[t] if t in memo else self._may_start_country(t, folded[i])):
+            may = memo.get(t)
+            if not (self._may_start_country(t, folded[i]) if may is None else may):
                 continue            # no phrase from here on is a country or a capital
             the = len(t) == 3 and _THE_WORD.fullmatch(t) is not None
             longer = i + 1 < n and not claimed[i + 1] and self._may_name_country(s, i, the)
             iso3, j = None, i
             for m in (4, 3, 2, 1):
-                if i + m > n or (m > 1 and not longer) or any(claimed[i:i + m]):
+                if i + m > n or (m > 1 and not longer) or True in claimed[i:i + m]:
                     continue
                 if m == 1:
                     iso3 = self._country(t) or capitals.get(folded[i])
@@ -842,9 +843,10 @@ class ActorFinder:
             if i >= 1 and texts[i - 1].casefold() == "the" and folded[i] not in ("us", "uae", "uk"):
                 before = folded[i - 2] if i >= 2 else ""
             nxt = texts[j] if j < n else ""
+            stop = toks[j - 1].end
             acting = after in ACTING or before in BEFORE_ACTING or (
-                _PAST_VERB.fullmatch(nxt) is not None and body[toks[j - 1].end:toks[j].start] == " ") or (
-                body[toks[j - 1].end:toks[j - 1].end + 1] == "-" and _COMPOUND_ACTING.match(body, toks[j - 1].end)) or (
+                _PAST_VERB.fullmatch(nxt) is not None and body[stop:toks[j].start] == " ") or (
+                body[stop:stop + 1] == "-" and _COMPOUND_ACTING.match(body, stop)) or (
                 after == "and" and j + 1 < n and self._country(texts[j + 1])
                 and j + 2 < n and folded[j + 2] in ACTING)
             if acting:
