@@ -821,22 +821,23 @@ class ActorFinder:
             may = memo.get(t)
             if not (self._may_start_country(t, folded[i]) if may is None else may):
                 continue            # no phrase from here on is a country or a capital
-            the = len(t) == 3 and _THE_WORD.fullmatch(t) is not None
-            longer = i + 1 < n and not claimed[i + 1] and self._may_name_country(s, i, the)
-            iso3, j = None, i
-            for m in (4, 3, 2, 1):
-                if i + m > n or (m > 1 and not longer) or True in claimed[i:i + m]:
-                    continue
-                if m == 1:
-                    iso3 = self._country(t) or capitals.get(folded[i])
-                else:
+            # the longest phrase of 4, 3, 2 or 1 unclaimed tokens that is one
+            iso3 = None
+            if i + 1 < n and not claimed[i + 1] and \
+                    self._may_name_country(s, i, len(t) == 3 and _THE_WORD.fullmatch(t) is not None):
+                for m in (4, 3, 2):
+                    if i + m > n or True in claimed[i:i + m]:
+                        continue
                     phrase = body[toks[i].start:toks[i + m - 1].end]
                     iso3 = countries.lookup(phrase) or capitals.get(fold(phrase))
-                if iso3:
-                    j = i + m
-                    break
+                    if iso3:
+                        j = i + m
+                        break
             if not iso3:
-                continue
+                iso3 = self._country(t) or capitals.get(folded[i])      # token i alone
+                if not iso3:
+                    continue
+                j = i + 1
             resume = j
             after = folded[j] if j < n else ""
             before = folded[i - 1] if i else ""
@@ -935,6 +936,7 @@ class ActorFinder:
         # only tokens that may start a generic body, a two-word reference
         # ("the group" starts with the folded "the") or be a pronoun
         seconds = self._ref_seconds
+        own: dict[tuple[str, str], str] = {}        # (kind, key) -> the main country's body
         for i in s.tokens.reference_at:
             if claimed[i]:
                 continue
@@ -945,9 +947,14 @@ class ActorFinder:
                     continue            # part of a longer name
                 # the story's own country's body, unless the story has no country
                 kind = "body" if target.kind == "body" else "ministry"
-                prefix = f"{target.key}-" if kind == "body" else f"ministry-{target.key}-"
-                ident = self._record(_Target(kind, target.key, main_iso3), actors) if main_iso3 else \
-                    earlier(toks[i].start, lambda a: a.actor_id.startswith(prefix))
+                if main_iso3:
+                    # (recorded once: `_record` of a recorded body only names it)
+                    ident = own.get((kind, target.key))
+                    if ident is None:
+                        ident = own[kind, target.key] = self._record(_Target(kind, target.key, main_iso3), actors)
+                else:
+                    prefix = f"{target.key}-" if kind == "body" else f"ministry-{target.key}-"
+                    ident = earlier(toks[i].start, lambda a: a.actor_id.startswith(prefix))
                 if ident:
                     claim(i, j, ident, "reference")
                 continue
