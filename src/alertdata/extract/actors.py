@@ -23,8 +23,11 @@ Later surname-only mentions ("Maiga said") join the person they name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, compress, count
+from operator import attrgetter
 
 from ..reference import Reference
 from .countries import CountryIndex
@@ -86,11 +89,11 @@ class _Target:
 # ---------------------------------------------------------------- phrases
 
 def _phrase_words(phrase: str) -> tuple[str, ...]:
-    """The token keys of a dictionary phrase, as `_split` would cut the text."""
-    out: list[str] = []
-    for chunk in phrase.replace("’", "'").split():
-        out += _chunk_words(chunk)
-    return tuple(w for w in out if w)
+    """The token keys of a dictionary phrase, as `_split` would cut the text.
+    Those of "X Y" are those of X and then those of Y (white space only
+    separates chunks), which `_world` uses to build generated phrases'."""
+    keys = tuple(chain.from_iterable(map(_chunk_words, phrase.replace("’", "'").split())))
+    return keys if all(keys) else tuple(w for w in keys if w)
 
 
 @lru_cache(maxsize=None)
@@ -110,18 +113,30 @@ class Lexicon:
     # first word -> the lengths of the phrases it starts, longest first: most
     # tokens start no phrase, and those that do are tried only at real lengths
     lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # first two words -> the lengths (2 or more) of the phrases they start,
+    # longest first: "the" starts phrases of up to nine words, but "the
+    # Malian" only a few
+    pairs: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
-    def add(self, phrase: str, target: _Target) -> None:
-        words = _phrase_words(phrase)
+    def add(self, phrase: str, target: _Target, words: tuple[str, ...] | None = None) -> None:
+        """Add a phrase unless its keys are there already. `words`, if
+        given, are its keys (`_phrase_words(phrase)`)."""
+        if words is None:
+            words = _phrase_words(phrase)
         if not words or words in self.phrases:
             return
-        case = "exact" if len(words) == 1 and is_acronym(phrase) else (
-            "cap" if not phrase.islower() else "any")
+        n = len(words)
+        case = "exact" if n == 1 and is_acronym(phrase) else ("cap" if not phrase.islower() else "any")
         self.phrases[words] = (target, phrase if case == "exact" else case)
-        self.longest = max(self.longest, len(words))
+        if n > self.longest:
+            self.longest = n
         known = self.lengths.get(words[0], ())
-        if len(words) not in known:
-            self.lengths[words[0]] = tuple(sorted((*known, len(words)), reverse=True))
+        if n not in known:
+            self.lengths[words[0]] = tuple(sorted((*known, n), reverse=True))
+        if n >= 2:
+            known = self.pairs.get(words[:2], ())
+            if n not in known:
+                self.pairs[words[:2]] = tuple(sorted((*known, n), reverse=True))
 
     def match(self, toks: list[Token], i: int, keys: list[str]) -> tuple[int, _Target] | None:
         """Longest phrase starting at token i: (end index, target). `keys`
@@ -129,21 +144,32 @@ class Lexicon:
         lengths = self.lengths.get(keys[i])
         if lengths is None:
             return None
+        # A phrase of two or more words starts with the first two keys, so
+        # only the lengths `pairs` gives them can match; a one-word phrase
+        # comes last, as it does in `lengths`.
+        phrases = self.phrases
         left = len(toks) - i
-        for n in lengths:
-            if n > left:
-                continue
-            hit = self.phrases.get(tuple(keys[i:i + n]))
-            if hit is None:
-                continue
-            target, case = hit
-            if case == "cap" and not any(t.text[:1].isupper() for t in toks[i:i + n]):
-                continue
-            if case not in ("cap", "any") and " ".join(t.text for t in toks[i:i + n]).replace(".", "") \
-                    != case.replace(".", ""):
-                continue
-            return i + n, target
+        if lengths[0] >= 2 and left >= 2:
+            for n in self.pairs.get((keys[i], keys[i + 1]), ()):
+                if n <= left:
+                    hit = phrases.get(tuple(keys[i:i + n]))
+                    if hit is not None and self._accept(toks, i, n, hit[1]):
+                        return i + n, hit[0]
+        if lengths[-1] == 1:
+            hit = phrases.get((keys[i],))
+            if hit is not None and self._accept(toks, i, 1, hit[1]):
+                return i + 1, hit[0]
         return None
+
+    @staticmethod
+    def _accept(toks: list[Token], i: int, n: int, case: str) -> bool:
+        """Whether tokens i..i+n-1, whose keys are a phrase with this case
+        rule, obey it."""
+        if case == "any":
+            return True
+        if case == "cap":
+            return any(t.text[:1].isupper() for t in toks[i:i + n])
+        return " ".join(t.text for t in toks[i:i + n]).replace(".", "") == case.replace(".", "")
 
 
 def token_keys(toks: list[Token], folded: list[str]) -> list[str]:
@@ -172,28 +198,44 @@ def _world(ref: Reference, countries: CountryIndex):
         for kind, names in kinds.items():
             for n in names:
                 national.add(n, _Target("body", kind, iso3))
+    # The generated phrases' keys are joined from their parts' (`_phrase_words`),
+    # each part's keys found once.
+    part_keys: dict[str, tuple[str, ...]] = {}
+
+    def keys(part: str) -> tuple[str, ...]:
+        hit = part_keys.get(part)
+        if hit is None:
+            hit = part_keys[part] = _phrase_words(part)
+        return hit
+
+    of, of_the = keys("of"), keys("of the")
+    add = national.add
     for iso3 in sorted(set(country_names) | set(adjectives)):
         names = country_names.get(iso3, [])
         adjs = adjectives.get(iso3, ())
         for kind, body in bodies.items():
             for noun in body["nouns"]:
                 t = _Target("body", kind, iso3)
+                k_noun = keys(noun)
                 for a in adjs:
-                    national.add(f"{a} {noun}", t)
+                    add(f"{a} {noun}", t, keys(a) + k_noun)
                 for n in names:
-                    national.add(f"{n} {noun}", t)
-                    national.add(f"{n}'s {noun}", t)
-                    national.add(f"{noun} of {n}", t)
-                    national.add(f"{noun} of the {n}", t)
+                    k_n = keys(n)
+                    add(f"{n} {noun}", t, k_n + k_noun)
+                    add(f"{n}'s {noun}", t, keys(f"{n}'s") + k_noun)
+                    add(f"{noun} of {n}", t, k_noun + of + k_n)
+                    add(f"{noun} of the {n}", t, k_noun + of_the + k_n)
         for portfolio, m in forms["ministries"].items():
             t = _Target("ministry", portfolio, iso3)
             for form in m["forms"]:
+                k_form = keys(form)
                 for a in adjs:
-                    national.add(f"{a} {form}", t)
+                    add(f"{a} {form}", t, keys(a) + k_form)
                 for n in names:
-                    national.add(f"{n}'s {form}", t)
-                    national.add(f"{n} {form}", t)
-                    national.add(f"{form} of {n}", t)
+                    k_n = keys(n)
+                    add(f"{n}'s {form}", t, keys(f"{n}'s") + k_form)
+                    add(f"{n} {form}", t, k_n + k_form)
+                    add(f"{form} of {n}", t, k_form + of + k_n)
     generic = Lexicon()
     for kind, body in bodies.items():
         for noun in body["nouns"]:
@@ -218,6 +260,123 @@ def _world(ref: Reference, countries: CountryIndex):
             country_names)
 
 
+def _prefixes(names) -> frozenset[str]:
+    """Every prefix (the empty one included) of every name."""
+    return frozenset(n[:k] for n in names for k in range(len(n) + 1))
+
+
+# Small per-word memos: bounded, keyed by a word, never by a story.
+_MEMO_LIMIT = 50_000
+_UNKNOWN = object()         # not yet in a memo
+_acronym_memo: dict[str, bool] = {}
+
+
+def _is_acronym(word: str) -> bool:
+    hit = _acronym_memo.get(word)
+    if hit is None:
+        if len(_acronym_memo) >= _MEMO_LIMIT:
+            _acronym_memo.clear()
+        hit = _acronym_memo[word] = is_acronym(word)
+    return hit
+
+
+_HYPHEN_LOWER = re.compile(r"-[a-z]")
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+_PAST_VERB = re.compile(r"[a-z]{3,}ed")
+_COMPOUND_ACTING = re.compile(r"-(backed|led|brokered|sponsored)\b")
+# `CountryIndex.lookup` drops a leading "the" and the white space after it
+# (in any case) from a name: only a token that is such a "the" can lose it.
+_THE_WORD = re.compile(r"the", re.I)
+# Lower-case words inside an organisation's name, and words `_organisations`
+# drops from the start of one.
+_ORGANISATION_LINKS = ("of", "for", "and", "the", "'s")
+_ORGANISATION_SKIP = ("the", "a", "an", "in", "on", "at", "by", "for", "and")
+# Articles that open a role after a name and a comma ("X Y, a nurse": `_named`).
+_ROLE_ARTICLES = ("a", "an", "the")
+
+
+_TEXT = attrgetter("text")
+_CAPITALISED = attrgetter("capitalised")
+_SPAN = attrgetter("start", "end")
+
+
+class _Tokens:
+    """What a story's body alone decides: its tokens, and which of them the
+    passes look at. Most passes look at few tokens: `caps` are the indices of
+    the tokens that start with a capital (`cap[i]`); `phrase_at`, `title_at`
+    and `reference_at` those whose key or folded text may start a phrase, a
+    title or a reference. `phrases` are the dictionary and national phrases,
+    once found."""
+    __slots__ = ("body", "toks", "texts", "folded", "keys", "cap", "caps", "phrase_at", "title_at",
+                 "reference_at", "phrases")
+
+    def __init__(self, body: str, finder: ActorFinder):
+        self.body = body
+        self.toks = toks = words(body)
+        self.folded = folded = folded_words(body)
+        # (map and compress run these per-token loops in C)
+        self.texts = texts = list(map(_TEXT, toks))
+        self.cap = cap = list(map(_CAPITALISED, toks))
+        self.caps = list(compress(count(), cap))
+        # The tokens whose folded text some pass looks up (`_marks`); "s" is
+        # the folded text of every possessive "'s", the one token whose
+        # lookup key differs from it (`token_keys`).
+        keys = list(folded)
+        titles, references = finder.titles_by_first, finder._reference_words
+        self.title_at, self.reference_at = title_at, reference_at = [], []
+        marked = list(compress(count(), map(finder._marks.__contains__, folded)))
+        for i in marked:
+            f = folded[i]
+            if f == "s" and texts[i] in ("'s", "’s"):
+                keys[i] = "'s"
+            if f in titles:
+                title_at.append(i)
+            if f in references:
+                reference_at.append(i)
+        self.keys = keys
+        # A phrase starts only at a key that is a phrase by itself (and has
+        # the acronym's case if that is its one phrase), or that starts a
+        # longer one with the next key.
+        following, exact = finder._phrase_next, finder._phrase_exact
+        n = len(keys)
+        self.phrase_at = phrase_at = []
+        for i in marked:
+            k = keys[i]
+            if k in following:
+                seconds = following[k]
+                if seconds is None:
+                    if k not in exact or texts[i].replace(".", "") == exact[k]:
+                        phrase_at.append(i)
+                elif i + 1 < n and keys[i + 1] in seconds:
+                    phrase_at.append(i)
+        self.phrases: list[tuple[int, int, _Target]] | None = None
+
+
+class _Story:
+    """One story's tokens (`_Tokens`) and the state the passes share."""
+    __slots__ = ("tokens", "body", "toks", "texts", "folded", "keys", "cap", "caps", "claimed", "actors",
+                 "mentions")
+
+    def __init__(self, tokens: _Tokens):
+        self.tokens = tokens
+        self.body, self.toks, self.texts, self.folded = tokens.body, tokens.toks, tokens.texts, tokens.folded
+        self.keys, self.cap, self.caps = tokens.keys, tokens.cap, tokens.caps
+        self.claimed = [False] * len(self.toks)
+        self.actors: dict[str, Actor] = {}
+        self.mentions: list[ActorMention] = []
+
+    def claim(self, i: int, j: int, actor_id: str | None, how: str) -> bool:
+        """Tokens i..j-1 as a mention of actor_id, unless one is claimed already."""
+        claimed = self.claimed
+        if actor_id is None or True in claimed[i:j]:
+            return False
+        toks = self.toks
+        s, e = toks[i].start, toks[j - 1].end
+        self.mentions.append(ActorMention(actor_id, self.body[s:e], s, e, how))
+        claimed[i:j] = [True] * (j - i)
+        return True
+
+
 class ActorFinder:
     """Finds and resolves actor mentions in a story body."""
 
@@ -239,39 +398,104 @@ class ActorFinder:
             if len(phrase) == 1 and len(phrase[0]) >= 6 and target.kind == "actor":
                 self._fuzzy_names[phrase[0]] = target
         self._fuzzy_choices = list(self._fuzzy_names)
+        self._fuzzy_memo: dict[str, _Target | None] = {}     # folded word -> its fuzzy match
+        self._last: _Tokens | None = None                    # the tokens of the last body read
+        self._state_memo: dict[str, bool] = {}                # token -> may start a country (`_states`)
+        # each dictionary actor's record fields
+        self._actor_rows = {ident: (e["name"], e["type"], e["country"], e.get("parent"), tuple(e["aliases"]))
+                            for ident, e in self.entries.items()}
+        self._country_memo: dict[str, str | None] = {}      # token -> `countries.lookup` of it
+
+        # Indexes that let a pass skip the tokens that cannot start what it
+        # looks for (`_Tokens`). The first keys of dictionary and national
+        # phrases:
+        self._phrase_firsts = frozenset(self.dictionary.lengths) | frozenset(self.national.lengths)
+        # first key -> the keys that may follow it in a phrase, or None when
+        # it is a phrase of one word by itself (then any may follow)
+        seconds: dict[str, set[str]] = {}
+        for lex in (self.dictionary, self.national):
+            for first, second in lex.pairs:
+                seconds.setdefault(first, set()).add(second)
+        self._phrase_next: dict[str, frozenset[str] | None] = {
+            k: None if any(lex.lengths.get(k, (0,))[-1] == 1 for lex in (self.dictionary, self.national))
+            else frozenset(seconds[k]) for k in self._phrase_firsts}
+        # key -> its text (dots dropped) where its one phrase is a dictionary
+        # acronym ("IS", "WHO"): "is" and "who" match nothing
+        self._phrase_exact: dict[str, str] = {}
+        for k, lengths in self.dictionary.lengths.items():
+            case = self.dictionary.phrases[(k,)][1] if lengths == (1,) else None
+            if case is not None and case not in ("cap", "any") and k not in self.national.lengths:
+                self._phrase_exact[k] = case.replace(".", "")
+        # Every prefix of a country name (as `CountryIndex.lookup` compares
+        # it, as written or case-folded) and of a folded capital: a phrase
+        # that is one starts with its first tokens, and `str.casefold` and
+        # `fold` keep prefixes (`_states`).
+        self._country_prefixes = _prefixes({v for n in countries.names for v in (n, n.casefold())})
+        self._capital_prefixes = _prefixes(capitals)
+        # Every prefix of a two-word reference ("the group" starts with the
+        # key of "the": `_references`).
+        self._ref_prefixes = _prefixes(self.refs)
+        # What a one-word organisation head, or the last word of a two-word
+        # one, can be (`_organisations`).
+        self._head_tails = frozenset(h[p + 1:] for h in self.heads for p in range(-1, len(h))
+                                     if p < 0 or h[p] == " ")
+        # The folded words at which `_references` may find something: a
+        # generic body's first key (a possessive's key "'s" folds to "s"), the
+        # start of a two-word reference, a pronoun.
+        self._reference_words = frozenset(self.generic.lengths) | self._ref_prefixes | frozenset(self.pronouns) \
+            | ({"s"} if "'s" in self.generic.lengths else set())
+        # What follows the first space of a two-word reference ("group").
+        self._ref_seconds = frozenset(h[p + 1:] for h in self.refs for p in range(len(h)) if h[p] == " ")
+        # The folded words that some pass looks up (`_Tokens`).
+        self._marks = self._phrase_firsts | frozenset(self.titles_by_first) | frozenset(self.generic.lengths) \
+            | self._ref_prefixes | frozenset(self.pronouns) | {"s"}
 
     # ------------------------------------------------------------ records
 
     def _record(self, target: _Target, actors: dict[str, Actor]) -> str | None:
         """The actor id a target denotes, adding its record when new."""
         if target.kind == "actor":
-            e = self.entries[target.key]
-            if target.key not in actors:
-                actors[target.key] = Actor(target.key, e["name"], e["type"], e["country"],
-                                           e.get("parent"), set(e["aliases"]))
-                if e.get("parent"):
-                    self._record(_Target("actor", e["parent"], None), actors)
-            return target.key
+            ident = target.key
+            if ident not in actors:
+                name, kind, country, parent, aliases = self._actor_rows[ident]
+                actors[ident] = Actor(ident, name, kind, country, parent, set(aliases))
+                if parent:
+                    self._record(_Target("actor", parent, None), actors)
+            return ident
         iso3 = target.iso3
         if iso3 is None:
             return None
-        country = self.country_name.get(iso3, iso3)
+        # (each record is built only when missing, as `setdefault` would keep the first)
         if target.kind == "state":
             ident = f"state-{iso3.lower()}"
-            actors.setdefault(ident, Actor(ident, country, "state", iso3))
+            if ident not in actors:
+                actors[ident] = Actor(ident, self.country_name.get(iso3, iso3), "state", iso3)
             return ident
         if target.kind == "body":
-            body = self.forms["national_bodies"][target.key]
             ident = f"{target.key}-{iso3.lower()}"
-            actors.setdefault(ident, Actor(ident, body["name"].format(country=country), body["type"], iso3))
+            if ident not in actors:
+                body = self.forms["national_bodies"][target.key]
+                actors[ident] = Actor(ident, body["name"].format(country=self.country_name.get(iso3, iso3)),
+                                      body["type"], iso3)
             return ident
-        m = self.forms["ministries"][target.key]
         ident = f"ministry-{target.key}-{iso3.lower()}"
-        adj = self.adjective.get(iso3)
-        name = f"{adj} {m['name']}" if adj else f"{m['name']} of {country}"
         gov = self._record(_Target("body", "government", iso3), actors)
-        actors.setdefault(ident, Actor(ident, name, "government", iso3, gov))
+        if ident not in actors:
+            m = self.forms["ministries"][target.key]
+            adj = self.adjective.get(iso3)
+            name = f"{adj} {m['name']}" if adj else f"{m['name']} of {self.country_name.get(iso3, iso3)}"
+            actors[ident] = Actor(ident, name, "government", iso3, gov)
         return ident
+
+    def _country(self, word: str) -> str | None:
+        """`countries.lookup` of one token's text (memoised: a pure function of it)."""
+        iso3 = self._country_memo.get(word, _UNKNOWN)
+        if iso3 is _UNKNOWN:
+            memo = self._country_memo
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            iso3 = memo[word] = self.countries.lookup(word)
+        return iso3
 
     # ------------------------------------------------------------ find
 
@@ -279,68 +503,83 @@ class ActorFinder:
              ) -> tuple[dict[str, Actor], list[ActorMention]]:
         """Actors and mentions of one story. `place_spans` are (start, end,
         ISO3) of its place mentions, used to tell places from people."""
-        toks = words(body)
-        folded = folded_words(body)
-        keys = token_keys(toks, folded)
+        # A story whose main country changes is read again (`story_entities`):
+        # the tokens of the last body read serve it again.
+        tokens = self._last
+        if tokens is None or (tokens.body is not body and tokens.body != body):
+            tokens = self._last = _Tokens(body, self)
+        s = _Story(tokens)
         self._body = body
-        actors: dict[str, Actor] = {}
-        mentions: list[ActorMention] = []
-        claimed = [False] * len(toks)
+        actors = s.actors
 
-        def claim(i: int, j: int, actor_id: str | None, how: str) -> None:
-            if actor_id is None or any(claimed[i:j]):
-                return
-            s, e = toks[i].start, toks[j - 1].end
-            mentions.append(ActorMention(actor_id, body[s:e], s, e, how))
-            for k in range(i, j):
-                claimed[k] = True
-
-        # 1-2 dictionary and national phrases, longest first at each position
-        i = 0
-        while i < len(toks):
-            hit = self.dictionary.match(toks, i, keys) or self.national.match(toks, i, keys)
-            if hit:
-                j, target = hit
-                claim(i, j, self._record(target, actors), "dictionary" if target.kind == "actor" else "national")
-                i = j
-            else:
-                i += 1
+        self._phrases(s)
 
         place_at = {}
-        for s, e, iso3 in place_spans:
-            place_at[s] = (e, iso3)
-        self._places = [(s, e) for s, e, _ in place_spans]
+        for start, end, iso3 in place_spans:
+            place_at[start] = (end, iso3)
+        self._places = [(start, end) for start, end, _ in place_spans]
         self._place_runs = set()
 
-        self._titled(body, toks, folded, claimed, claim, actors, main_iso3)
-        self._organisations(body, toks, claimed, claim, actors, main_iso3, place_at)
-        self._named(body, toks, folded, claimed, claim, actors, main_iso3)
-        self._acronyms(body, toks, claimed, claim, actors, mentions)
-        self._fuzzy(body, toks, claimed, claim, actors)
-        self._states(body, toks, claimed, claim, actors, main_iso3)
-        self._surnames(body, toks, claimed, claim, actors)
-        self._references(body, toks, keys, claimed, claim, actors, mentions, main_iso3)
-        mentions.sort(key=lambda m: (m.start, m.end))
+        self._titled(s, main_iso3)
+        self._organisations(s, main_iso3, place_at)
+        self._named(s, main_iso3)
+        self._acronyms(s)
+        self._fuzzy(s)
+        self._states(s, main_iso3)
+        self._surnames(s)
+        self._references(s, main_iso3)
+        mentions = s.mentions
+        mentions.sort(key=_SPAN)
         for m in mentions:
-            a = actors[m.actor_id]
-            if fold(m.surface) != fold(a.name) and m.how not in ("pronoun",):
-                a.aliases.add(m.surface)
+            if m.how != "pronoun":
+                a = actors[m.actor_id]
+                if fold(m.surface) != fold(a.name):
+                    a.aliases.add(m.surface)
         return actors, mentions
+
+    def _phrases(self, s: _Story) -> None:
+        """Dictionary and national phrases, longest first at each position,
+        the dictionary's first. They depend on the body alone, so a body read
+        again claims the phrases found the first time."""
+        if s.tokens.phrases is None:
+            s.tokens.phrases = self._find_phrases(s)
+        actors = s.actors
+        for i, j, target in s.tokens.phrases:
+            s.claim(i, j, self._record(target, actors), "dictionary" if target.kind == "actor" else "national")
+
+    def _find_phrases(self, s: _Story) -> list[tuple[int, int, _Target]]:
+        """(start, end, target) of each phrase, claimed from the left, from
+        the tokens where one may start (`_Tokens.phrase_at`)."""
+        toks, keys = s.toks, s.keys
+        dictionary, national = self.dictionary, self.national
+        found = []
+        resume = 0
+        for i in s.tokens.phrase_at:
+            if i < resume:
+                continue
+            k = keys[i]
+            hit = (k in dictionary.lengths and dictionary.match(toks, i, keys)) or national.match(toks, i, keys)
+            if hit:
+                j, target = hit
+                found.append((i, j, target))
+                resume = j
+        return found
 
     # ------------------------------------------------------------ people
 
-    def _name_at(self, toks: list[Token], i: int, claimed) -> int:
+    def _name_at(self, s: _Story, i: int) -> int:
         """End index of a personal name starting at token i (0 tokens: i)."""
+        toks, texts, folded, cap, claimed, body = s.toks, s.texts, s.folded, s.cap, s.claimed, s.body
+        n = len(toks)
         j = i
-        while j < len(toks) and not claimed[j]:
-            t = toks[j].text
-            if j > i and self._body[toks[j - 1].end:toks[j].start] not in (" ", "-"):
+        while j < n and not claimed[j]:
+            t = texts[j]
+            if j > i and body[toks[j - 1].end:toks[j].start] not in (" ", "-"):
                 break                                   # a name never spans punctuation
-            if t[:1].isupper() and not is_acronym(t) and (fold(t) not in self._stop or
-                                                         (j > i and fold(t) in NAME_WORDS)):
+            if cap[j] and not _is_acronym(t) and (folded[j] not in self._stop or
+                                                  (j > i and folded[j] in NAME_WORDS)):
                 j += 1
-            elif t.casefold() in NAME_PARTICLES and j + 1 < len(toks) and toks[j + 1].text[:1].isupper() \
-                    and j > i:
+            elif t.casefold() in NAME_PARTICLES and j + 1 < n and cap[j + 1] and j > i:
                 j += 1
             elif "-" in t and t.split("-")[-1][:1].isupper() and t.split("-")[0].casefold() in NAME_PARTICLES:
                 j += 1                                  # "al-Burhan"
@@ -350,12 +589,12 @@ class ActorFinder:
                 break
         return j
 
-    def _country_before(self, toks: list[Token], i: int) -> str | None:
+    def _country_before(self, s: _Story, i: int) -> str | None:
         """ISO3 of a demonym or "Country's" just before token i."""
-        if i >= 1 and fold(toks[i - 1].text) in self.demonym_of:
-            return self.demonym_of[fold(toks[i - 1].text)]
-        if i >= 2 and toks[i - 1].text == "'s":
-            return self.countries.lookup(toks[i - 2].text)
+        if i >= 1 and s.folded[i - 1] in self.demonym_of:
+            return self.demonym_of[s.folded[i - 1]]
+        if i >= 2 and s.texts[i - 1] == "'s":
+            return self._country(s.texts[i - 2])
         return None
 
     def _person(self, actors, name: str, iso3: str | None, body_kind: str | None) -> str:
@@ -367,230 +606,362 @@ class ActorFinder:
             actors[ident] = Actor(ident, name, "person", iso3, aff)
         return ident
 
-    def _titled(self, body, toks, folded, claimed, claim, actors, main_iso3) -> None:
-        for i in range(len(toks)):
+    def _titled(self, s: _Story, main_iso3) -> None:
+        toks, folded, claimed, body = s.toks, s.folded, s.claimed, s.body
+        titles = self.titles_by_first
+        for i in s.tokens.title_at:
             if claimed[i]:
                 continue
-            for title_words, body_kind in self.titles_by_first.get(folded[i], ()):
+            for title_words, body_kind in titles[folded[i]]:
                 n = len(title_words)
                 if folded[i:i + n] != title_words:
                     continue
                 j = i + n
                 # "President of Kenya William Ruto" is rare; "Kenyan President William Ruto" is usual
-                end = self._name_at(toks, j, claimed)
+                end = self._name_at(s, j)
                 if end == j or end - j > 4:
                     break
-                iso3 = self._country_before(toks, i) or main_iso3
-                name = " ".join(t.text for t in toks[j:end]).replace(" - ", "-")
+                iso3 = self._country_before(s, i) or main_iso3
                 name = body[toks[j].start:toks[end - 1].end]
-                ident = self._person(actors, name, iso3, body_kind)
-                s = i if toks[i].text[:1].isupper() else j
-                claim(s, end, ident, "titled")
+                ident = self._person(s.actors, name, iso3, body_kind)
+                start = i if s.cap[i] else j
+                s.claim(start, end, ident, "titled")
                 break
-    def _named(self, body, toks, folded, claimed, claim, actors, main_iso3) -> None:
+
+    def _named(self, s: _Story, main_iso3) -> None:
         """People named without a title: "X Y said", "according to X Y",
         "X Y, a nurse", names with particles ("al-Bashir"), and other
         unknown two- or three-word names."""
-        for i in range(len(toks)):
-            if claimed[i] or not toks[i].text[:1].isupper() or (i > 0 and toks[i - 1].text[:1].isupper()
-                                                                 and not claimed[i - 1]):
+        toks, texts, folded, cap, claimed, body = s.toks, s.texts, s.folded, s.cap, s.claimed, s.body
+        n = len(toks)
+        for i in s.caps:
+            if claimed[i] or (i > 0 and cap[i - 1] and not claimed[i - 1]):
                 continue
-            end = self._name_at(toks, i, claimed)
+            # `_name_at` goes past token i only to an unclaimed token after a
+            # space or hyphen that is capitalised, a particle or hyphenated
+            k = i + 1
+            if k == n or not (cap[k] or "-" in texts[k] or texts[k].casefold() in NAME_PARTICLES) or claimed[k] \
+                    or toks[k].start - toks[i].end != 1 or body[toks[i].end] not in " -":
+                continue
+            end = self._name_at(s, i)
             if end - i < 2:
                 continue
-            after = folded[end] if end < len(toks) else ""
+            after = folded[end] if end < n else ""
             before = " ".join(folded[max(0, i - 2):i])
-            role = end + 1 < len(toks) and body[toks[end - 1].end:toks[end].start].strip() == "," and \
-                folded[end] in ("a", "an", "the") and not toks[end + 1].text[:1].isupper()
-            particle = any(t.text.casefold().split("-")[0] in NAME_PARTICLES for t in toks[i + 1:end])
+            role = end + 1 < n and body[toks[end - 1].end:toks[end].start].strip() == "," and \
+                folded[end] in _ROLE_ARTICLES and not cap[end + 1]
+            particle = any(t.casefold().split("-")[0] in NAME_PARTICLES for t in texts[i + 1:end])
             if after in REPORTING or before.endswith("according to") or role or particle or \
-                    self._unknown_name(toks, i, end):
+                    self._unknown_name(s, i, end):
                 name = body[toks[i].start:toks[end - 1].end]
                 if self.countries.lookup(name) or fold(name) in self.capitals or any(
-                        self.countries.lookup(t.text) or fold(t.text) in self.demonym_of
-                        or fold(t.text) in self.heads for t in toks[i:end]):
+                        self._country(texts[k]) or folded[k] in self.demonym_of
+                        or folded[k] in self.heads for k in range(i, end)):
                     continue
-                claim(i, end, self._person(actors, name, main_iso3, None), "person")
+                s.claim(i, end, self._person(s.actors, name, main_iso3, None), "person")
 
-    def _unknown_name(self, toks: list[Token], i: int, end: int) -> bool:
+    def _unknown_name(self, s: _Story, i: int, end: int) -> bool:
         """Two or three capitalised words that are nothing else the story
         knows (no place, country, demonym, month or stop word) and do not open
         a sentence are taken for a person's name."""
         if not 2 <= end - i <= 3:
             return False
-        if i == 0 or self._body[toks[i - 1].end:toks[i].start].strip() in (".", "!", "?", '"', "“", "”") \
-                or "\n" in self._body[toks[i - 1].end:toks[i].start]:
+        toks, body = s.toks, s.body
+        if i == 0 or body[toks[i - 1].end:toks[i].start].strip() in (".", "!", "?", '"', "“", "”") \
+                or "\n" in body[toks[i - 1].end:toks[i].start]:
             return False
-        if fold(self._body[toks[i].start:toks[end - 1].end]) in self.demonym_of:
+        if fold(body[toks[i].start:toks[end - 1].end]) in self.demonym_of:
             return False                                # "Sri Lankan"
-        before = fold(toks[i - 1].text)
-        if before in LOCATIVE:
+        if s.folded[i - 1] in LOCATIVE:
             return False                                # "near Mung Lai Hkyet" is a place
-        for t in toks[i:end]:
-            k = fold(t.text)
-            if k in self._stop or k in self.demonym_of or self.countries.lookup(t.text) or k in self.heads \
-                    or k in self._site_heads or re.search(r"-[a-z]", t.text) and not \
-                    t.text.split("-")[0].casefold() in NAME_PARTICLES:
+        for k in range(i, end):
+            t, f = s.texts[k], s.folded[k]
+            if f in self._stop or f in self.demonym_of or self._country(t) or f in self.heads \
+                    or f in self._site_heads or _HYPHEN_LOWER.search(t) and not \
+                    t.split("-")[0].casefold() in NAME_PARTICLES:
                 return False
-        return not any(s < toks[end - 1].end and toks[i].start < e for s, e in self._places)
+        return not any(start < toks[end - 1].end and toks[i].start < e for start, e in self._places)
 
-    def _surnames(self, body, toks, claimed, claim, actors) -> None:
+    def _surnames(self, s: _Story) -> None:
         """A person's last name alone ("Maiga said") is that person."""
         last = {}
-        for a in actors.values():
+        for a in s.actors.values():
             if a.actor_type == "person":
                 parts = a.name.split()
                 if len(parts) >= 2:
                     last.setdefault(fold(parts[-1]), a.actor_id)
                     if len(parts) >= 3:
                         last.setdefault(fold(" ".join(parts[-2:])), a.actor_id)
-        for i, t in enumerate(toks):
-            if claimed[i] or not t.text[:1].isupper():
+        if not last:
+            return
+        # `fold` of "X Y" starts with `fold` of X: a token whose folded text
+        # begins no surname starts none
+        begins = _prefixes(last)
+        texts, folded, claimed = s.texts, s.folded, s.claimed
+        n = len(texts)
+        for i in s.caps:
+            if claimed[i] or folded[i] not in begins:
                 continue
-            if i + 1 < len(toks) and fold(f"{t.text} {toks[i + 1].text}") in last and not claimed[i + 1]:
-                claim(i, i + 2, last[fold(f"{t.text} {toks[i + 1].text}")], "surname")
-            elif fold(t.text) in last:
-                claim(i, i + 1, last[fold(t.text)], "surname")
+            if i + 1 < n and fold(f"{texts[i]} {texts[i + 1]}") in last and not claimed[i + 1]:
+                s.claim(i, i + 2, last[fold(f"{texts[i]} {texts[i + 1]}")], "surname")
+            elif folded[i] in last:
+                s.claim(i, i + 1, last[folded[i]], "surname")
 
     # ------------------------------------------------------------ organisations
 
-    def _organisations(self, body, toks, claimed, claim, actors, main_iso3, place_at) -> None:
+    def _organisations(self, s: _Story, main_iso3, place_at) -> None:
         """Capitalised names with an organisation head word."""
-        i = 0
-        while i < len(toks):
-            if claimed[i] or not toks[i].text[:1].isupper():
-                i += 1
+        toks, texts, folded, cap, claimed, body = s.toks, s.texts, s.folded, s.cap, s.claimed, s.body
+        heads, tails = self.heads, self._head_tails
+        n = len(toks)
+        resume = 0
+        for i in s.caps:
+            if i < resume or claimed[i]:
                 continue
-            j = i
-            while j < len(toks) and not claimed[j] and (j == i or body[toks[j - 1].end:toks[j].start]
-                                                        in (" ", "-", "")) and (
-                    toks[j].text[:1].isupper() or (toks[j].text.casefold() in ("of", "for", "and", "the", "'s")
-                                                  and j + 1 < len(toks) and toks[j + 1].text[:1].isupper())):
+            # the run of capitalised words (and inner "of", "for", ...) from
+            # token i, joined by a space, a hyphen or nothing
+            j = i + 1
+            while j < n and (cap[j] or (texts[j].casefold() in _ORGANISATION_LINKS and j + 1 < n and cap[j + 1])) \
+                    and not claimed[j] and body[toks[j - 1].end:toks[j].start] in (" ", "-", ""):
                 j += 1
-            words = [fold(t.text) for t in toks[i:j]]
+            if j - i == 1:
+                # one word: no organisation (a head needs a word before it),
+                # and skipped as below
+                resume = j + 1 if folded[i] in _ORGANISATION_SKIP else j
+                continue
+            words = folded[i:j]
             kind = None
             if words and words[0] in ("ministry", "council", "committee", "commission") and len(words) >= 3:
                 kind = "government"
             for k in range(len(words), 0, -1):
                 if kind:
                     break
-                for n in (2, 1):
-                    if k - n >= 1 and " ".join(words[k - n:k]) in self.heads:
-                        kind = self.heads[" ".join(words[k - n:k])]
+                if words[k - 1] not in tails:       # no head ends with this word
+                    continue
+                for m in (2, 1):
+                    if k - m >= 1 and " ".join(words[k - m:k]) in heads:
+                        kind = heads[" ".join(words[k - m:k])]
                         # "Committee of Sudan Doctors": the head's complement belongs to the name
                         j = i + (len(words) if k < len(words) and words[k] in ("of", "for") else k)
                         break
-            while i < j and fold(toks[i].text) in ("the", "a", "an", "in", "on", "at", "by", "for", "and"):
+            while i < j and folded[i] in _ORGANISATION_SKIP:
                 i += 1
             if kind and j - i >= 2:
                 name = body[toks[i].start:toks[j - 1].end]
                 iso3 = None
-                for t in toks[i:j]:
-                    iso3 = iso3 or self.demonym_of.get(fold(t.text)) or self.countries.lookup(t.text)
+                for k in range(i, j):
+                    iso3 = iso3 or self.demonym_of.get(folded[k]) or self._country(texts[k])
                 if iso3 is None and kind in ("government", "political_party", "rebel_group"):
                     iso3 = main_iso3
                 ident = f"org-{slug(name)}"
-                actors.setdefault(ident, Actor(ident, name, kind, iso3))
-                claim(i, j, ident, "organisation")
-            i = max(j, i + 1)
+                s.actors.setdefault(ident, Actor(ident, name, kind, iso3))
+                s.claim(i, j, ident, "organisation")
+            resume = max(j, i + 1)
 
-    def _acronyms(self, body, toks, claimed, claim, actors, mentions) -> None:
+    def _acronyms(self, s: _Story) -> None:
         """"Name (ACR)": the acronym names the same actor from then on."""
         learnt = {}
-        for m in mentions:
-            after = body[m.end:m.end + 14]
-            a = re.match(r"\s*\(([A-Z][A-Za-z0-9\-]{1,9})\)", after)
+        body = s.body
+        for m in s.mentions:
+            a = _ACRONYM_AFTER.match(body, m.end, m.end + 14)
             if a and is_acronym(a.group(1)):
                 learnt[a.group(1)] = m.actor_id
-        for i, t in enumerate(toks):
-            if not claimed[i] and t.text in learnt:
-                claim(i, i + 1, learnt[t.text], "acronym")
+        if not learnt:
+            return
+        texts, claimed = s.texts, s.claimed
+        for i in s.caps:                        # an acronym starts with a capital
+            if not claimed[i] and texts[i] in learnt:
+                s.claim(i, i + 1, learnt[texts[i]], "acronym")
 
-    def _fuzzy(self, body, toks, claimed, claim, actors) -> None:
+    def _fuzzy(self, s: _Story) -> None:
         """A capitalised word one or two edits from a dictionary alias of at
         least six letters, with the same first letter ("Wagnor")."""
-        from rapidfuzz.distance import Levenshtein
-        from rapidfuzz import process
-
-        names, choices = self._fuzzy_names, self._fuzzy_choices
-        for i, t in enumerate(toks):
-            k = fold(t.text)
-            if claimed[i] or not t.text[:1].isupper() or len(k) < 6 or k in names or k in self._stop \
-                    or self.countries.lookup(t.text) or k in self.demonym_of:
+        texts, folded, claimed = s.texts, s.folded, s.claimed
+        names, memo = self._fuzzy_names, self._fuzzy_memo
+        for i in s.caps:
+            k = folded[i]
+            if claimed[i] or len(k) < 6 or k in names or k in self._stop or k in self.demonym_of \
+                    or self._country(texts[i]):
                 continue
-            limit = 1 if len(k) < 9 else 2
-            best = process.extractOne(k, choices, scorer=Levenshtein.distance, score_cutoff=limit)
-            if best and best[0][0] == k[0]:
-                claim(i, i + 1, self._record(names[best[0]], actors), "fuzzy")
+            if k in memo:
+                target = memo[k]
+            else:
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                target = memo[k] = self._fuzzy_target(k)
+            if target is not None:
+                s.claim(i, i + 1, self._record(target, s.actors), "fuzzy")
+
+    def _fuzzy_target(self, k: str) -> _Target | None:
+        """The dictionary alias nearest to folded word k, if close enough and
+        with k's first letter (a pure function of k, so memoised)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        limit = 1 if len(k) < 9 else 2
+        best = process.extractOne(k, self._fuzzy_choices, scorer=Levenshtein.distance, score_cutoff=limit)
+        if best and best[0][0] == k[0]:
+            return self._fuzzy_names[best[0]]
+        return None
 
     # ------------------------------------------------------------ states
 
-    def _states(self, body, toks, claimed, claim, actors, main_iso3) -> None:
+    def _states(self, s: _Story, main_iso3) -> None:
         """Countries and capitals that act: followed by a verb, or after "by"/"with".
         The story's own country acting is its government ("Mali accused ...")."""
-        i = 0
-        while i < len(toks):
-            if claimed[i] or not toks[i].text[:1].isupper():
-                i += 1
+        toks, texts, folded, claimed, body = s.toks, s.texts, s.folded, s.claimed, s.body
+        countries, capitals = self.countries, self.capitals
+        n = len(toks)
+        memo = self._state_memo
+        resume = 0                      # past a country found, acting or not
+        for i in s.caps:
+            if i < resume or claimed[i]:
                 continue
-            iso3, j = None, i
-            for n in (4, 3, 2, 1):
-                if i + n > len(toks) or any(claimed[i:i + n]):
-                    continue
-                phrase = body[toks[i].start:toks[i + n - 1].end]
-                iso3 = self.countries.lookup(phrase) or self.capitals.get(fold(phrase))
-                if iso3:
-                    j = i + n
-                    break
+            t = texts[i]
+            may = memo.get(t)
+            if not (self._may_start_country(t, folded[i]) if may is None else may):
+                continue            # no phrase from here on is a country or a capital
+            # the longest phrase of 4, 3, 2 or 1 unclaimed tokens that is one
+            iso3 = None
+            if i + 1 < n and not claimed[i + 1] and \
+                    self._may_name_country(s, i, len(t) == 3 and _THE_WORD.fullmatch(t) is not None):
+                for m in (4, 3, 2):
+                    if i + m > n or True in claimed[i:i + m]:
+                        continue
+                    phrase = body[toks[i].start:toks[i + m - 1].end]
+                    iso3 = countries.lookup(phrase) or capitals.get(fold(phrase))
+                    if iso3:
+                        j = i + m
+                        break
             if not iso3:
-                i += 1
-                continue
-            after = fold(toks[j].text) if j < len(toks) else ""
-            before = fold(toks[i - 1].text) if i else ""
-            if i >= 1 and toks[i - 1].text.casefold() == "the" and fold(toks[i].text) not in ("us", "uae", "uk"):
-                before = fold(toks[i - 2].text) if i >= 2 else ""
-            nxt = toks[j].text if j < len(toks) else ""
+                iso3 = self._country(t) or capitals.get(folded[i])      # token i alone
+                if not iso3:
+                    continue
+                j = i + 1
+            resume = j
+            after = folded[j] if j < n else ""
+            before = folded[i - 1] if i else ""
+            if i >= 1 and texts[i - 1].casefold() == "the" and folded[i] not in ("us", "uae", "uk"):
+                before = folded[i - 2] if i >= 2 else ""
+            nxt = texts[j] if j < n else ""
+            stop = toks[j - 1].end
             acting = after in ACTING or before in BEFORE_ACTING or (
-                re.fullmatch(r"[a-z]{3,}ed", nxt) is not None and body[toks[j - 1].end:toks[j].start] == " ") or (
-                body[toks[j - 1].end:toks[j - 1].end + 1] == "-" and re.match(r"-(backed|led|brokered|sponsored)\b",
-                                                                             body[toks[j - 1].end:])) or (
-                after == "and" and j + 1 < len(toks) and self.countries.lookup(toks[j + 1].text)
-                and j + 2 < len(toks) and fold(toks[j + 2].text) in ACTING)
+                _PAST_VERB.fullmatch(nxt) is not None and body[stop:toks[j].start] == " ") or (
+                body[stop:stop + 1] == "-" and _COMPOUND_ACTING.match(body, stop)) or (
+                after == "and" and j + 1 < n and self._country(texts[j + 1])
+                and j + 2 < n and folded[j + 2] in ACTING)
             if acting:
                 target = _Target("body", "government", iso3) if iso3 == main_iso3 else _Target("state", "", iso3)
-                claim(i, j, self._record(target, actors), "state")
-            i = j
+                s.claim(i, j, self._record(target, s.actors), "state")
+
+    def _may_start_country(self, t: str, key: str) -> bool:
+        """Whether a phrase starting with token text t (`fold`ed: key) may be
+        a country name or a capital: only if t case-folded begins a name, or
+        is a "the" that `lookup` drops, or key begins a capital (`fold` of the
+        phrase starts with it). Memoised: a pure function of t."""
+        memo = self._state_memo
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        may = memo[t] = (len(t) == 3 and _THE_WORD.fullmatch(t) is not None) or \
+            t.casefold() in self._country_prefixes or key in self._capital_prefixes
+        return may
+
+    def _may_name_country(self, s: _Story, i: int, the: bool) -> bool:
+        """Whether a phrase of two or more tokens from token i on may be a
+        country name or a capital. Such a phrase starts with the text of
+        tokens i and i+1 (and the gap between), so its case-folded text
+        starts with theirs, and its `fold` with their `fold`; unless
+        `lookup` drops a "the" and the white space after it, and then the
+        name starts with token i+1."""
+        toks, body, texts, folded = s.toks, s.body, s.texts, s.folded
+        countries = self._country_prefixes
+        gap = body[toks[i].end:toks[i + 1].start]
+        if gap == " ":
+            # The usual case, without slicing and folding a new string:
+            # case folding goes character by character, and `fold` of "X Y"
+            # is `fold` of X, a space, `fold` of Y when neither is empty (no
+            # step of `fold` joins or drops anything across a single space).
+            if f"{texts[i].casefold()} {texts[i + 1].casefold()}" in countries:
+                return True
+            if folded[i] and folded[i + 1]:
+                if f"{folded[i]} {folded[i + 1]}" in self._capital_prefixes:
+                    return True
+            elif fold(f"{texts[i]} {texts[i + 1]}") in self._capital_prefixes:
+                return True
+            return the and texts[i + 1].casefold() in countries
+        two = body[toks[i].start:toks[i + 1].end]
+        if two.casefold() in countries or fold(two) in self._capital_prefixes:
+            return True
+        if the and gap[:1].isspace():
+            return not gap.isspace() or texts[i + 1].casefold() in countries
+        return False
 
     # ------------------------------------------------------------ references
 
-    def _references(self, body, toks, keys, claimed, claim, actors, mentions, main_iso3) -> None:
+    def _references(self, s: _Story, main_iso3) -> None:
         """Generic bodies, short references and pronouns, resolved backwards."""
-        def earlier(pos: int, ok) -> str | None:
-            best = None
-            for m in mentions:
-                if m.start < pos and ok(actors[m.actor_id]) and (best is None or m.start > best.start):
-                    best = m
-            return best.actor_id if best else None
+        toks, keys, folded, cap, claimed, body, actors = s.toks, s.keys, s.folded, s.cap, s.claimed, s.body, \
+            s.actors
+        n = len(toks)
+        generic, refs, pronouns = self.generic.lengths, self.refs, self.pronouns
+        # The mentions so far by start (spans never overlap, so starts are
+        # unique), and those of people: "earlier" is the latest one before a
+        # position that fits.
+        order = sorted((m.start, m.actor_id) for m in s.mentions)
+        starts = [start for start, _ in order]
+        ids = [ident for _, ident in order]
+        people = [(start, ident) for start, ident in order if actors[ident].actor_type == "person"]
+        person_starts = [start for start, _ in people]
+        person_ids = [ident for _, ident in people]
 
-        for i in range(len(toks)):
+        def earlier(pos: int, ok) -> str | None:
+            k = bisect_left(starts, pos) - 1
+            while k >= 0:
+                if ok(actors[ids[k]]):
+                    return ids[k]
+                k -= 1
+            return None
+
+        def claim(i: int, j: int, ident: str, how: str) -> None:
+            if s.claim(i, j, ident, how):
+                start = toks[i].start
+                k = bisect_left(starts, start)
+                starts.insert(k, start)
+                ids.insert(k, ident)
+                if actors[ident].actor_type == "person":
+                    k = bisect_left(person_starts, start)
+                    person_starts.insert(k, start)
+                    person_ids.insert(k, ident)
+
+        # only tokens that may start a generic body, a two-word reference
+        # ("the group" starts with the folded "the") or be a pronoun
+        seconds = self._ref_seconds
+        own: dict[tuple[str, str], str] = {}        # (kind, key) -> the main country's body
+        for i in s.tokens.reference_at:
             if claimed[i]:
                 continue
-            hit = self.generic.match(toks, i, keys)
+            hit = self.generic.match(toks, i, keys) if keys[i] in generic else None
             if hit:
                 j, target = hit
-                if toks[j - 1].text[:1].isupper() and i > 0 and toks[i - 1].text[:1].isupper():
+                if cap[j - 1] and i > 0 and cap[i - 1]:
                     continue            # part of a longer name
                 # the story's own country's body, unless the story has no country
                 kind = "body" if target.kind == "body" else "ministry"
-                prefix = f"{target.key}-" if kind == "body" else f"ministry-{target.key}-"
-                ident = self._record(_Target(kind, target.key, main_iso3), actors) if main_iso3 else \
-                    earlier(toks[i].start, lambda a: a.actor_id.startswith(prefix))
+                if main_iso3:
+                    # (recorded once: `_record` of a recorded body only names it)
+                    ident = own.get((kind, target.key))
+                    if ident is None:
+                        ident = own[kind, target.key] = self._record(_Target(kind, target.key, main_iso3), actors)
+                else:
+                    prefix = f"{target.key}-" if kind == "body" else f"ministry-{target.key}-"
+                    ident = earlier(toks[i].start, lambda a: a.actor_id.startswith(prefix))
                 if ident:
                     claim(i, j, ident, "reference")
                 continue
-            two = " ".join(fold(t.text) for t in toks[i:i + 2])
-            if two in self.refs and i + 1 < len(toks):
-                types = self.refs[two]
+            # (a two-word reference ends with one of `seconds`)
+            two = i + 1 < n and folded[i + 1] in seconds and f"{folded[i]} {folded[i + 1]}"
+            if two in refs:
+                types = refs[two]
                 noun = two.split()[1]
                 ident = earlier(toks[i].start, lambda a: a.actor_type in types and noun in fold(a.name)) or \
                     earlier(toks[i].start, lambda a: a.actor_type in types and noun in ("group", "militants",
@@ -598,13 +969,10 @@ class ActorFinder:
                 if ident:
                     claim(i, i + 2, ident, "reference")
                 continue
-            if fold(toks[i].text) in self.pronouns:
-                ident = earlier(toks[i].start, lambda a: a.actor_type == "person")
-                if ident and self._near(body, mentions, ident, toks[i].start):
-                    claim(i, i + 1, ident, "pronoun")
-
-    @staticmethod
-    def _near(body: str, mentions: list[ActorMention], ident: str, pos: int) -> bool:
-        """A pronoun refers back at most to the previous paragraph's people."""
-        last = max((m.start for m in mentions if m.actor_id == ident and m.start < pos), default=-1)
-        return last >= 0 and body.count("\n", last, pos) <= 1
+            if folded[i] in pronouns:
+                # the latest person before the pronoun, if mentioned at most
+                # a paragraph back
+                pos = toks[i].start
+                k = bisect_left(person_starts, pos) - 1
+                if k >= 0 and body.count("\n", person_starts[k], pos) <= 1:
+                    claim(i, i + 1, person_ids[k], "pronoun")
