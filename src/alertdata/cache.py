@@ -221,7 +221,7 @@ def forget_build(out: Path) -> None:
 
 # ---------------------------------------------------------------- state of the last build
 
-STATE_FORMAT = 3
+STATE_FORMAT = 4
 WORKBOOK_CHUNKS = "workbook-chunks.pickle"
 
 
@@ -286,6 +286,7 @@ def save_state(out: Path, gen: str, results: dict, tables: dict, workbook: dict 
     tmp.mkdir()
     try:
         for name, table in tables.items():      # uncompressed, so that loading is a memory map
+            table = table.unify_dictionaries()  # (an IPC file holds one dictionary a column)
             with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as fh, \
                     pa.ipc.new_file(fh, table.schema) as writer:
                 writer.write_table(table)

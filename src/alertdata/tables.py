@@ -18,6 +18,10 @@ from .records import Extracted, Rejected, alert_id, doc_key, document_id
 from .schemas import TABLE, TABLES, TableSpec, arrow_schema
 
 DOC = "_doc"                                   # the document a state row came from
+# Tags repeat for every row of a document: dictionary-encoded, they take 4
+# bytes a row instead of a 100-byte path and hash, and filters compare each
+# distinct document once.
+DOC_TYPE = pa.dictionary(pa.int32(), pa.string())
 ENTITIES = {"actors": "actor_id", "locations": "location_id"}   # merged across documents
 
 
@@ -65,7 +69,7 @@ def frame(spec: TableSpec, records: list[dict], docs: list[str] | None = None) -
     the order given; with `docs`, a `_doc` column tags each row."""
     table = pa.Table.from_pylist(records, schema=arrow_schema(spec))
     if docs is not None:
-        table = table.append_column(DOC, pa.array(docs, type=pa.string()))
+        table = table.append_column(DOC, pa.array(docs, type=pa.string()).dictionary_encode())
     return table
 
 
@@ -172,7 +176,7 @@ class FreshRows:
                 continue
             schema = self._schemas[table]
             arrays = [pa.array(pending[f.name], type=f.type) for f in schema]
-            arrays.append(pa.array(tags, type=pa.string()))
+            arrays.append(pa.array(tags, type=pa.string()).dictionary_encode())
             self._batches[table].append(pa.RecordBatch.from_arrays(arrays, schema=_tagged_schema(schema)))
             for values in pending.values():
                 values.clear()
@@ -187,7 +191,7 @@ class FreshRows:
 
 
 def _tagged_schema(schema: pa.Schema) -> pa.Schema:
-    return schema.append(pa.field(DOC, pa.string()))
+    return schema.append(pa.field(DOC, DOC_TYPE))
 
 
 def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | None = None,
@@ -260,8 +264,12 @@ def merge_entities(rows: pa.Table, key: str, rank: dict[str, int]) -> pa.Table:
     ids = pc.dictionary_encode(rows.column(key)).chunk(0)
     id_rank = pc.rank(ids.dictionary, sort_keys="ascending", tiebreaker="first")   # 1-based
     row_id_rank = pc.take(id_rank, ids.indices)
-    docs = pc.dictionary_encode(rows.column(DOC)).chunk(0)
-    doc_rank = pc.take(pa.array([rank[d] for d in docs.dictionary.to_pylist()], pa.int64()), docs.indices)
+    docs = rows.column(DOC).chunk(0)
+    if not pa.types.is_dictionary(docs.type):
+        docs = docs.dictionary_encode()
+    # (a dictionary may still name documents whose rows were filtered out)
+    doc_rank = pc.take(pa.array([rank.get(d, -1) for d in docs.dictionary.to_pylist()], pa.int64()),
+                       docs.indices)
     order = pa.table({"id": row_id_rank, "doc": doc_rank, "row": pa.array(range(n), pa.int64())}) \
         .sort_by([("id", "ascending"), ("doc", "ascending"), ("row", "ascending")])
     sorted_ids = order.column("id").combine_chunks()
