@@ -2,6 +2,10 @@
 
 Names come from pycountry (ISO names, common and official names) plus the
 usual short forms in `etl/countries.yaml` ("DR Congo", "Russia", "Gaza").
+
+The pattern of all names starts with a look-behind, so a regex search tries
+it at every character; `mentions` first finds the few places where a name can
+start (see `_Starts`) and tries it only there.
 """
 from __future__ import annotations
 
@@ -14,6 +18,42 @@ from ..reference import Reference
 from .lexicon import same_ignoring_case, trie_alternation
 
 _THE = re.compile(r"^the\s+", re.I)
+# Characters a name can follow: the pattern's (?<![\w-]) in ASCII, any
+# character beyond it (a superset, which is all a candidate needs).
+_BEFORE_NAME = "[^0-9A-Za-z_\\-]"
+# Leading characters of a name that select the places to try it.
+HEAD_CHARS = 8
+
+
+@dataclass(frozen=True)
+class _Starts:
+    """Finds a superset of the offsets where some country name can start, as
+    two searches that skip most text in C (each starts with one character
+    class, which the regex engine scans for).
+
+    A name matches after a character that is no word character or hyphen
+    (or at offset 0). An acronym matches as written: `acronyms` looks for
+    one's first characters. Any other name matches in any case, which
+    `folded` reads on the text lower-cased (only used when that keeps every
+    offset: no character lower-cases to two): where the name's first
+    HEAD_CHARS characters are ASCII, text that matches them lower-cases to
+    them (no ASCII character matches a non-ASCII letter of a name when case is
+    ignored: checked when built); where the text's are not all ASCII the
+    offset is tried anyway. A character that lower-cases to an ASCII word
+    character is one itself (A-Z, the Kelvin sign), so the lower-cased text
+    keeps the character classes the look-behind reads."""
+    folded: re.Pattern
+    acronyms: re.Pattern | None
+
+    def find(self, text: str) -> list[int] | None:
+        low = text.lower()
+        if len(low) != len(text):
+            return None
+        found = {0}
+        found.update(m.end() for m in self.folded.finditer(low))
+        if self.acronyms is not None:
+            found.update(m.end() for m in self.acronyms.finditer(text))
+        return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -24,6 +64,7 @@ class CountryIndex:
     # the last texts `mentions` read: a story's body is read for its main
     # country and then for its places
     _seen: dict = field(default_factory=dict, compare=False, repr=False)
+    _starts: _Starts | None = field(default=None, compare=False, repr=False)
 
     def resolve(self, text: str, context: set[str]) -> str | None:
         """The country a name denotes in a story about `context` countries:
@@ -44,13 +85,30 @@ class CountryIndex:
         if hit is not None:
             return list(hit)
         out = []
-        for m in self.pattern.finditer(text):
+        for m in self._matches(text):
             iso3 = self.lookup(m.group(0))
             if iso3:
                 out.append((iso3, m.start(), m.end()))
         if len(self._seen) >= 8:
             self._seen.clear()
         self._seen[text] = tuple(out)
+        return out
+
+    def _matches(self, text: str) -> list[re.Match]:
+        """`pattern.finditer(text)`, trying the pattern only where a name can
+        start: finditer tries every offset from the end of its last match on,
+        and the pattern matches at an offset exactly as there (its
+        look-behind reads the text before `pos`)."""
+        starts = self._starts.find(text) if self._starts is not None else None
+        if starts is None:
+            return list(self.pattern.finditer(text))
+        out, done, match = [], 0, self.pattern.match
+        for pos in starts:
+            if pos >= done:
+                m = match(text, pos)
+                if m is not None:
+                    out.append(m)
+                    done = m.end()
         return out
 
     def folded_names(self) -> frozenset[str]:
@@ -89,7 +147,29 @@ def _build(aliases: tuple, extra: tuple, ambiguous: tuple = ()) -> CountryIndex:
         names[name.casefold()] = options[0]
     pattern = re.compile(rf"(?<![\w-])(?:{_alternation(names)})(?![\w-])")
     return CountryIndex(names=names, pattern=pattern,
-                        ambiguous={n.casefold(): tuple(o) for n, o in ambiguous})
+                        ambiguous={n.casefold(): tuple(o) for n, o in ambiguous}, _starts=_starts(names))
+
+
+def _starts(names) -> _Starts | None:
+    """The start finder for these names, or None where its rules do not hold."""
+    acronyms = [n for n in names if _is_acronym(n)]
+    others = [n for n in names if not _is_acronym(n)]
+    if not others:
+        return None
+    for char in {c for n in others for c in n[:HEAD_CHARS] if not c.isascii()}:
+        # a name's non-ASCII letter that some ASCII character matches when
+        # case is ignored (as "ı" matches "i") would be missed
+        if any(same_ignoring_case(char, chr(a)) for a in range(128)):
+            return None
+    heads = {n[:HEAD_CHARS] for n in others}
+    if any(h != h.lower() or len(h.lower()) != len(h) for h in heads):
+        return None
+    # ASCII heads as written, and any offset with a non-ASCII character among
+    # the next HEAD_CHARS (the text's head is then not plain ASCII)
+    folded = re.compile(rf"{_BEFORE_NAME}(?=(?:{trie_alternation(heads)})|[\x00-\x7f]{{0,{HEAD_CHARS - 1}}}+[^\x00-\x7f])")
+    exact = re.compile(rf"{_BEFORE_NAME}(?={trie_alternation({a[:HEAD_CHARS] for a in acronyms})})") \
+        if acronyms else None
+    return _Starts(folded, exact)
 
 
 def _alternation(names) -> str:
