@@ -23,36 +23,41 @@ _THE = re.compile(r"^the\s+", re.I)
 _BEFORE_NAME = "[^0-9A-Za-z_\\-]"
 # Leading characters of a name that select the places to try it.
 HEAD_CHARS = 8
+_NON_ASCII_RANGE = "\\x80-\\U0010ffff"
 
 
 @dataclass(frozen=True)
 class _Starts:
-    """Finds a superset of the offsets where some country name can start, as
-    two searches that skip most text in C (each starts with one character
-    class, which the regex engine scans for).
+    """Finds a superset of the offsets where some country name can start,
+    with one search of the lower-cased text that the regex engine runs in C
+    (it starts with one character class, which the engine scans for).
 
-    A name matches after a character that is no word character or hyphen
-    (or at offset 0). An acronym matches as written: `acronyms` looks for
-    one's first characters. Any other name matches in any case, which
-    `folded` reads on the text lower-cased (only used when that keeps every
-    offset: no character lower-cases to two): where the name's first
-    HEAD_CHARS characters are ASCII, text that matches them lower-cases to
-    them (no ASCII character matches a non-ASCII letter of a name when case is
-    ignored: checked when built); where the text's are not all ASCII the
-    offset is tried anyway. A character that lower-cases to an ASCII word
-    character is one itself (A-Z, the Kelvin sign), so the lower-cased text
-    keeps the character classes the look-behind reads."""
-    folded: re.Pattern
-    acronyms: re.Pattern | None
+    `scan` finds each character after which a name can follow, followed by
+    the first HEAD_CHARS characters of a name lower-cased; where a non-ASCII
+    character is among the next HEAD_CHARS, it also lets any non-ASCII
+    character stand for a letter. On the lower-cased text this finds every
+    offset where the pattern can match:
+    - The text must keep its offsets when lower-cased (no character becomes
+      two), else `find` gives up.
+    - A name follows no word character or hyphen; `_BEFORE_NAME` is every
+      other character, and lower-casing maps no other character into it (only
+      the Kelvin sign lower-cases to ASCII, to "k", a word character).
+    - An acronym matches as written: its text lower-cases as it does.
+      Any other name matches in any case. A text character that matches a
+      letter of it lower-cases to that letter or to a non-ASCII character:
+      the regex engine compares lower cases, its few extra equivalents (as
+      "ſ" for "s") are non-ASCII, and `_starts` refuses a name with a
+      non-ASCII character that an ASCII one matches. A character that matches
+      any other character is that character.
+    """
+    scan: re.Pattern
 
     def find(self, text: str) -> list[int] | None:
         low = text.lower()
         if len(low) != len(text):
             return None
         found = {0}
-        found.update(m.end() for m in self.folded.finditer(low))
-        if self.acronyms is not None:
-            found.update(m.end() for m in self.acronyms.finditer(text))
+        found.update(m.end() for m in self.scan.finditer(low))
         return sorted(found)
 
 
@@ -152,24 +157,28 @@ def _build(aliases: tuple, extra: tuple, ambiguous: tuple = ()) -> CountryIndex:
 
 def _starts(names) -> _Starts | None:
     """The start finder for these names, or None where its rules do not hold."""
-    acronyms = [n for n in names if _is_acronym(n)]
-    others = [n for n in names if not _is_acronym(n)]
-    if not others:
-        return None
-    for char in {c for n in others for c in n[:HEAD_CHARS] if not c.isascii()}:
-        # a name's non-ASCII letter that some ASCII character matches when
-        # case is ignored (as "ı" matches "i") would be missed
+    for char in {c for n in names for c in n[:HEAD_CHARS] if not c.isascii()}:
+        # a non-ASCII letter that some ASCII character matches when case is
+        # ignored (as "ı" matches "i") would be missed
         if any(same_ignoring_case(char, chr(a)) for a in range(128)):
             return None
-    heads = {n[:HEAD_CHARS] for n in others}
-    if any(h != h.lower() or len(h.lower()) != len(h) for h in heads):
+    if any(len(n[:HEAD_CHARS].lower()) != len(n[:HEAD_CHARS]) for n in names):
         return None
-    # ASCII heads as written, and any offset with a non-ASCII character among
-    # the next HEAD_CHARS (the text's head is then not plain ASCII)
-    folded = re.compile(rf"{_BEFORE_NAME}(?=(?:{trie_alternation(heads)})|[\x00-\x7f]{{0,{HEAD_CHARS - 1}}}+[^\x00-\x7f])")
-    exact = re.compile(rf"{_BEFORE_NAME}(?={trie_alternation({a[:HEAD_CHARS] for a in acronyms})})") \
-        if acronyms else None
-    return _Starts(folded, exact)
+    heads = {n[:HEAD_CHARS].lower() for n in names}
+    if not heads or not all(heads):
+        return None
+
+    def loose(char: str) -> str:
+        """A head character, or any non-ASCII one for a letter."""
+        if not char.isascii():
+            return f"[{_NON_ASCII_RANGE}]"
+        return f"[{re.escape(char)}{_NON_ASCII_RANGE}]" if char.isalpha() else re.escape(char)
+
+    # the heads as written (quick: the engine skips branches by their first
+    # character), or, where a non-ASCII character is near, loosely
+    return _Starts(re.compile(
+        rf"{_BEFORE_NAME}(?=(?:{trie_alternation(heads)})"
+        rf"|(?=[\x00-\x7f]{{0,{HEAD_CHARS - 1}}}+[{_NON_ASCII_RANGE}])(?:{trie_alternation(heads, loose)}))"))
 
 
 def _alternation(names) -> str:

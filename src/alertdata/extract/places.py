@@ -28,6 +28,7 @@ from operator import attrgetter, itemgetter
 
 from ..gazetteer import Gazetteer, Place, _keys
 from .countries import CountryIndex
+from .lexicon import trie_alternation
 from .text import Token, fold, is_acronym, outside, slug, words
 
 MAX_NAME_WORDS = 6
@@ -179,6 +180,11 @@ def _finditer_at(pattern: re.Pattern, text: str, words: tuple[str, ...]) -> list
         while at >= 0:
             starts.add(at)
             at = text.find(w, at + 1)
+    return _matches_at(pattern, text, starts)
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts) -> list[re.Match]:
+    """`pattern.finditer(text)` where the pattern can only match at `starts`."""
     out, done = [], 0
     for pos in sorted(starts):
         if pos >= done:
@@ -233,6 +239,17 @@ class PlaceFinder:
             if adjs:
                 self._adjective_rx[iso3] = (tuple(adjs), re.compile(
                     r"(?<![\w-])(?:" + "|".join(map(re.escape, adjs)) + r")(?![\w-])"))
+        # Where any country's adjective is written after a character that is
+        # no ASCII word character or hyphen (a superset of where a pattern's
+        # look-behind lets it match): one scan for `demonym_counts`, then the
+        # adjectives starting there, by first character.
+        words = {a for adjs, _ in self._adjective_rx.values() for a in adjs}
+        self._adjective_scan = re.compile(rf"[^0-9A-Za-z_\-](?={trie_alternation(words)})") \
+            if words and all(words) else None
+        self._adjectives_by_first: dict[str, list[tuple[str, str]]] = {}
+        for iso3, (adjs, _) in self._adjective_rx.items():
+            for a in adjs:
+                self._adjectives_by_first.setdefault(a[:1], []).append((a, iso3))
 
     # ------------------------------------------------------------ candidates
 
@@ -402,45 +419,53 @@ class PlaceFinder:
                 main_iso3) -> PlaceMention | None:
         kind = self._kind_after(body, e)
         admin_hint = bool(kind and kind[1].get("admin"))
-        # (place, whether the key is its primary name), in the gazetteer's order
-        cands = [(p, key in _name_keys(p.name)) for p in cands]
-
+        # After these filters every candidate left has the key as its primary
+        # name, or none has.
         if partial or natural or _ACRONYM_AFTER.match(body, e, e + 12):
             # inside a longer name ("Khartoum International Airport", "Safeguard
             # of the Homeland (CNSP)") only a curated place counts
-            cands = [c for c in cands if c[1] and not c[0].location_id.startswith(("geonames:", "adm1-"))]
-        if any(primary for _, primary in cands):
-            cands = [c for c in cands if c[1]]   # "Tovuz" is Tovuz, not a place that also goes by it
-        elif tokens == 1:
-            # a one-word alternate name ("Khalil" for Hebron) only in the story's own country
-            cands = [c for c in cands if c[0].country_iso3 == main_iso3]
+            cands = [p for p in cands if key in _name_keys(p.name)
+                     and not p.location_id.startswith(("geonames:", "adm1-"))]
+            primary = True
+        else:
+            flags = [key in _name_keys(p.name) for p in cands]
+            primary = True in flags
+            if primary:
+                # "Tovuz" is Tovuz, not a place that also goes by it
+                cands = [p for p, flag in zip(cands, flags) if flag] if not all(flags) else cands
+            elif tokens == 1:
+                # a one-word alternate name ("Khalil" for Hebron) only in the story's own country
+                cands = [p for p in cands if p.country_iso3 == main_iso3]
         if not cands:
             return None
 
-        def score(c: tuple[Place, bool]) -> float:
-            p, primary = c
-            x = math.log10(p.population + 1)
-            if p.country_iso3 == main_iso3:
-                x += 10
-            elif p.country_iso3 in context:
-                x += 4
-            if p.capital:
-                x += 8
-            if primary:
-                x += 3
-            if not p.location_id.startswith(("adm1-", "geonames:")) and \
-                    p.feature_type in ("region", "other", "site"):
-                x += 15         # curated areas (etl/places.yaml) beat towns of the same name
-            if admin_hint and p.feature_type in ("admin1", "admin2"):
-                x += 20
-            elif p.feature_type == "admin1":
-                x -= 2          # "Tehran" alone is the city, not the province
-            if p.feature_type == "country":
-                x += 30
-            return x
-
-        best = max(cands, key=lambda c: (score(c), -len(c[0].location_id), c[0].location_id))[0] \
-            if len(cands) > 1 else cands[0][0]
+        if len(cands) == 1:
+            best = cands[0]
+        else:
+            # the first of the highest (score, -len(id), id), as max() takes
+            best, best_key = None, None
+            for p in cands:
+                x = math.log10(p.population + 1)
+                if p.country_iso3 == main_iso3:
+                    x += 10
+                elif p.country_iso3 in context:
+                    x += 4
+                if p.capital:
+                    x += 8
+                if primary:
+                    x += 3
+                if not p.location_id.startswith(("adm1-", "geonames:")) and \
+                        p.feature_type in ("region", "other", "site"):
+                    x += 15         # curated areas (etl/places.yaml) beat towns of the same name
+                if admin_hint and p.feature_type in ("admin1", "admin2"):
+                    x += 20
+                elif p.feature_type == "admin1":
+                    x -= 2          # "Tehran" alone is the city, not the province
+                if p.feature_type == "country":
+                    x += 30
+                rank = (x, -len(p.location_id), p.location_id)
+                if best is None or rank > best_key:
+                    best, best_key = p, rank
         local = best.country_iso3 in context or best.country_iso3 is None
         curated = not best.geonames_id and best.feature_type not in ("admin1",)
         # the context before the name is read only where it decides
@@ -514,9 +539,22 @@ class PlaceFinder:
     def demonym_counts(self, body: str) -> dict[str, list[int]]:
         """Start offsets of each country's adjectives ("Kyrgyz", "Tajik")."""
         out: dict[str, list[int]] = {}
+        if self._adjective_scan is None:
+            for iso3, (adjs, pattern) in self._adjective_rx.items():
+                if any(a in body for a in adjs):
+                    hits = [m.start() for m in pattern.finditer(body)]
+                    if hits:
+                        out[iso3] = hits
+            return out
+        # each country's pattern, tried where one of its adjectives starts
+        starts: dict[str, set[int]] = {}
+        for pos in [0, *(m.end() for m in self._adjective_scan.finditer(body))]:
+            for adj, iso3 in self._adjectives_by_first.get(body[pos:pos + 1], ()):
+                if body.startswith(adj, pos):
+                    starts.setdefault(iso3, set()).add(pos)
         for iso3, (adjs, pattern) in self._adjective_rx.items():
-            if any(a in body for a in adjs):
-                hits = [m.start() for m in _finditer_at(pattern, body, adjs)]
+            if iso3 in starts:
+                hits = [m.start() for m in _matches_at(pattern, body, starts[iso3])]
                 if hits:
                     out[iso3] = hits
         return out
