@@ -70,19 +70,30 @@ class CountryIndex:
     # country and then for its places
     _seen: dict = field(default_factory=dict, compare=False, repr=False)
     _starts: _Starts | None = field(default=None, compare=False, repr=False)
+    # answers of `lookup` and `resolve`'s options per text: the actor finder
+    # asks about every capitalised word, and the same words recur
+    _looked_up: dict = field(default_factory=dict, compare=False, repr=False)
+    _options: dict = field(default_factory=dict, compare=False, repr=False)
 
     def resolve(self, text: str, context: set[str]) -> str | None:
         """The country a name denotes in a story about `context` countries:
         "Congo" in a story about the Republic of the Congo is COG."""
-        options = (self.ambiguous or {}).get(" ".join(text.casefold().split()))
+        options = self._options.get(text, _UNSEEN)
+        if options is _UNSEEN:
+            options = (self.ambiguous or {}).get(" ".join(text.casefold().split()))
+            _remember(self._options, text, options)
         if options:
             return next((o for o in options if o in context), options[0])
         return self.lookup(text)
 
     def lookup(self, text: str) -> str | None:
         """The country a whole name denotes ("The US" -> USA), or None."""
-        t = _THE.sub("", text.strip())
-        return self.names.get(t) or self.names.get(t.casefold())
+        iso3 = self._looked_up.get(text, _UNSEEN)
+        if iso3 is _UNSEEN:
+            t = _THE.sub("", text.strip())
+            iso3 = self.names.get(t) or self.names.get(t.casefold())
+            _remember(self._looked_up, text, iso3)
+        return iso3
 
     def mentions(self, text: str) -> list[tuple[str, int, int]]:
         """(ISO3, start, end) of every country name in text."""
@@ -118,6 +129,16 @@ class CountryIndex:
 
     def folded_names(self) -> frozenset[str]:
         return frozenset(n.casefold() for n in self.names)
+
+
+_UNSEEN = object()
+MAX_REMEMBERED = 20_000     # texts per memo; it starts over when full
+
+
+def _remember(memo: dict, text: str, answer) -> None:
+    if len(memo) >= MAX_REMEMBERED:
+        memo.clear()
+    memo[text] = answer
 
 
 def _is_acronym(name: str) -> bool:

@@ -207,6 +207,7 @@ class PlaceFinder:
 
     def __init__(self, gazetteer: Gazetteer, rules: dict, countries: CountryIndex, demonyms: dict):
         self.gaz = gazetteer
+        self._last_read: dict[tuple, tuple[list[tuple], list[tuple]]] = {}
         self.countries = countries
         self.qualifiers = {q.casefold() for q in rules["qualifiers"]}
         self.kind_words = {k.casefold(): v for k, v in rules["kind_words"].items()}
@@ -280,55 +281,124 @@ class PlaceFinder:
         taken = [(m.start, m.end) for m in countries] + list(blocked)
         context = {m.place.country_iso3 for m in found} | ({main_iso3} if main_iso3 else set())
 
+        chosen, cued = self._read(body, taken)
+
+        options = {}
+        for s, e, cands, partial, tokens, key, natural in chosen:
+            m = self._choose(body, s, e, cands, partial, tokens, key, natural, lenient, context, main_iso3)
+            if m is not None:
+                found.append(m)
+                options[m.start] = cands
+        found = self._relocate(body, found, options, main_iso3, context)
+        found += self._unknown(body, cued, found, taken, main_iso3)
+        found += self._adjectival(body, main_iso3, found)
+        return self._qualify(body, sorted(found, key=lambda m: (m.start, m.end)))
+
+    def _read(self, body: str, taken: list[tuple[int, int]]) -> tuple[list[tuple], list[tuple]]:
+        """What find() reads from a text whatever the story's countries: the
+        names found in the gazetteer, as (start, end, places, partial, words,
+        key, natural) in the order _choose takes them, and the runs of
+        capitalised words with a kind word after or a cue before them, as
+        (first token, last token, kind, cue). Kept for the last texts read,
+        as story.py reads a body again when its main country changes."""
+        memo = (body, tuple(taken))
+        hit = self._last_read.get(memo)
+        if hit is not None:
+            return hit
         runs = _runs(body, words(body), taken)
-        # every sub-span of up to MAX_NAME_WORDS words of every run (after its
+        # Every sub-span of up to MAX_NAME_WORDS words of every run (after its
         # function words), with the kind word after it when there is one:
-        # spans[(i, j)] = (key, key with the kind word, end with it)
-        # (the kind-word test before the call is _kind_after's own, inlined)
+        # spans[(i, j)] = (key, key with the kind word, end with it). And the
+        # runs with a kind word after or a cue before them, for _unknown (the
+        # cue is read only without a kind word: then it decides). The
+        # kind-word and cue tests before the calls are the methods' own.
+        #
+        # Keys: a token's text is body[start:end] (all but the "'s" that
+        # words() splits off, which is in no run). In ASCII, fold() of words
+        # joined by a space or hyphen is their folds joined by a space: fold
+        # drops apostrophes and dots, lower-cases, and makes each run of
+        # separators one space, and a word starts with a letter and ends
+        # with a letter or digit, so its fold neither is empty nor starts or
+        # ends with a separator. (A kind word is ASCII letters.) Other text
+        # is folded as written.
         kind_after, kind_heads, keys = self._kind_after, self._kind_heads, set()
+        cue_before, cue_ends = (self._cue_before if self.cue is not None else None), self._cue_ends
         names: list[tuple] = []
+        cued: list[tuple] = []
         for run in runs:
+            first, last = run[0], run[-1]
             k = 0
-            while fold(run[k].text) in LEADING_FUNCTION_WORDS:      # "In Gao", "The army"
+            while (key := fold(run[k].text)) in LEADING_FUNCTION_WORDS:      # "In Gao", "The army"
                 k += 1
                 if k == len(run):
                     break
+            if k == len(run):
+                end = last.end
+                kind = kind_after(body, end) if body[end + 1:end + 3] in kind_heads else None
             else:
                 if k:
                     run = run[k:]
                 n = len(run)
                 if n == 1:      # most runs: one name, no table
-                    t = run[0]
-                    end = t.end
-                    key = fold(body[t.start:end])
+                    end = last.end
                     keys.add(key)
                     kind = kind_after(body, end) if body[end + 1:end + 3] in kind_heads else None
                     if kind:
                         kind_end = end + 1 + len(kind[0])
-                        kind_key = fold(body[t.start:kind_end])
+                        kind_key = key + " " + kind[0].lower() if last.text.isascii() \
+                            else fold(body[last.start:kind_end])
                         keys.add(kind_key)
                         names.append((run, None, key, kind_key, kind_end))
                     else:
                         names.append((run, None, key, None, end))
-                    continue
-                kinds = [kind_after(body, t.end) if body[t.end + 1:t.end + 3] in kind_heads else None
-                         for t in run]
-                spans = {}
-                for i in range(n):
-                    a = run[i].start
-                    for j in range(i + 1, (i + MAX_NAME_WORDS if i + MAX_NAME_WORDS < n else n) + 1):
-                        b_end = run[j - 1].end
-                        key = fold(body[a:b_end])
-                        keys.add(key)
-                        kind = kinds[j - 1]
-                        if kind:
-                            kind_end = b_end + 1 + len(kind[0])
-                            kind_key = fold(body[a:kind_end])
-                            keys.add(kind_key)
-                            spans[i, j] = (key, kind_key, kind_end)
-                        else:
-                            spans[i, j] = (key, None, b_end)
-                names.append((run, spans, None, None, None))
+                else:
+                    kinds = [kind_after(body, t.end) if body[t.end + 1:t.end + 3] in kind_heads else None
+                             for t in run]
+                    spans = {}
+                    if body[run[0].start:last.end].isascii():
+                        folds = [key, *[fold(t.text) for t in run[1:]]]
+                        for i in range(n):
+                            key = folds[i]
+                            for j in range(i + 1, (i + MAX_NAME_WORDS if i + MAX_NAME_WORDS < n else n) + 1):
+                                if j > i + 1:
+                                    key = key + " " + folds[j - 1]
+                                keys.add(key)
+                                kind = kinds[j - 1]
+                                b_end = run[j - 1].end
+                                if kind:
+                                    kind_key = key + " " + kind[0].lower()
+                                    keys.add(kind_key)
+                                    spans[i, j] = (key, kind_key, b_end + 1 + len(kind[0]))
+                                else:
+                                    spans[i, j] = (key, None, b_end)
+                    else:
+                        for i in range(n):
+                            a = run[i].start
+                            for j in range(i + 1, (i + MAX_NAME_WORDS if i + MAX_NAME_WORDS < n else n) + 1):
+                                b_end = run[j - 1].end
+                                key = fold(body[a:b_end])
+                                keys.add(key)
+                                kind = kinds[j - 1]
+                                if kind:
+                                    kind_end = b_end + 1 + len(kind[0])
+                                    kind_key = fold(body[a:kind_end])
+                                    keys.add(kind_key)
+                                    spans[i, j] = (key, kind_key, kind_end)
+                                else:
+                                    spans[i, j] = (key, None, b_end)
+                    names.append((run, spans, None, None, None))
+                    kind = kinds[-1]
+            # (kind is now the kind word after the run's last word)
+            if kind is not None:
+                cued.append((first, last, kind, None))
+            elif cue_before is not None and body[first.start - 1:first.start].isspace() and (
+                    cue_ends is None or (c := body[first.start - 2:first.start - 1]) in cue_ends
+                    or not c.isascii() or c.isspace() or not c):
+                # (with white space before the run, _cue_before next reads the
+                # character before it, unless that is white space too)
+                cue = cue_before(body, first.start)
+                if cue is not None:
+                    cued.append((first, last, None, cue))
         hits = self.gaz.places_named(keys)
 
         # in each run, the longest name from its first word on, then from the
@@ -371,16 +441,10 @@ class PlaceFinder:
                 else:
                     i += 1
 
-        options = {}
-        for s, e, cands, partial, tokens, key, natural in chosen:
-            m = self._choose(body, s, e, cands, partial, tokens, key, natural, lenient, context, main_iso3)
-            if m is not None:
-                found.append(m)
-                options[m.start] = cands
-        found = self._relocate(body, found, options, main_iso3, context)
-        found += self._unknown(body, runs, found, taken, main_iso3)
-        found += self._adjectival(body, main_iso3, found)
-        return self._qualify(body, sorted(found, key=lambda m: (m.start, m.end)))
+        if len(self._last_read) >= 2:
+            self._last_read.clear()
+        self._last_read[memo] = chosen, cued
+        return chosen, cued
 
     # ------------------------------------------------------------ choice
 
@@ -573,20 +637,10 @@ class PlaceFinder:
                 out.append(PlaceMention(place, m.group(0), m.start(), m.end(), ""))
         return out
 
-    def _unknown(self, body, runs, found, taken, main_iso3) -> list[PlaceMention]:
-        """Names the gazetteer lacks, made places by a cue word around them."""
-        if main_iso3 is None:
-            return []
-        # the runs with a kind word after or a cue before (the tests are
-        # independent of each other, so the cheap ones go first)
-        cued = []
-        for run in runs:
-            a, b = run[0], run[-1]
-            kind = self._kind_after(body, b.end)
-            cue = self._cue_before(body, a.start) if kind is None else None
-            if kind is not None or cue is not None:
-                cued.append((a, b, kind, cue))
-        if not cued:
+    def _unknown(self, body, cued, found, taken, main_iso3) -> list[PlaceMention]:
+        """Names the gazetteer lacks, made places by a cue word around them
+        (`cued`: the runs with a kind word after or a cue before, see _read)."""
+        if main_iso3 is None or not cued:
             return []
         covered = [(m.start, m.end) for m in found] + list(taken)
         out = []
