@@ -256,17 +256,20 @@ class PlaceFinder:
 
     def _country_mentions(self, body: str, context: set[str] = frozenset()) -> list[PlaceMention]:
         out = []
+        resolve, country = self.countries.resolve, self.gaz.country
         for iso3, s, e in self.countries.mentions(body):
-            iso3 = self.countries.resolve(body[s:e], context) or iso3
-            place = self.gaz.country(iso3)
+            name = body[s:e]
+            iso3 = resolve(name, context) or iso3
+            place = country(iso3)
             kind = self._kind_after(body, e)
             if kind is not None and kind[1].get("admin"):
                 # "Niger State" is a Nigerian state, not the country Niger
-                divisions = [p for p in self.gaz.lookup(body[s:e]) if p.feature_type == "admin1"]
+                divisions = [p for p in self.gaz.lookup(name) if p.feature_type == "admin1"]
                 if divisions:
                     place, e = divisions[0], e + 1 + len(kind[0])
+                    name = body[s:e]
             if place is not None:
-                out.append(PlaceMention(place, body[s:e], s, e, body[s:e]))
+                out.append(PlaceMention(place, name, s, e, name))
         return out
 
     def find(self, body: str, main_iso3: str | None = None,
