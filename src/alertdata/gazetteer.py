@@ -239,7 +239,8 @@ class Gazetteer:
     def __init__(self, path: Path):
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        # (by the countries' index, then in file order, as a scan reads them)
+        # (read by the countries' index, then put back in file order, which a
+        # scan of the table gave)
         rows = sorted(self._con.execute(
             "SELECT rowid, location_id, name, feature_type, iso3, admin1, lat, lon, geonames_id, population, "
             "capital FROM places WHERE feature_type = 'country'"))

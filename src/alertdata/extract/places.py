@@ -168,14 +168,14 @@ def _cut(runs: list[list[Token]], taken: list[tuple[int, int]]) -> list[list[Tok
     return out
 
 
-def _finditer_at(pattern: re.Pattern, text: str, words: tuple[str, ...]) -> list[re.Match]:
+def _finditer_at(pattern: re.Pattern, text: str, literals: tuple[str, ...]) -> list[re.Match]:
     """`pattern.finditer(text)` for a pattern that only matches where one of
-    `words` is written: tried at those offsets only, in order from the end of
+    `literals` is written: tried at those offsets only, in order from the end of
     the last match, as finditer does (the look-behind reads before `pos`)."""
-    if not all(words):
+    if not all(literals):
         return list(pattern.finditer(text))
     starts = set()
-    for w in words:
+    for w in literals:
         at = text.find(w)
         while at >= 0:
             starts.add(at)
@@ -211,8 +211,9 @@ class PlaceFinder:
         self.countries = countries
         self.qualifiers = {q.casefold() for q in rules["qualifiers"]}
         self.kind_words = {k.casefold(): v for k, v in rules["kind_words"].items()}
-        # a kind word's first two letters as ASCII text can write them, for a
-        # cheap test before the pattern (None when some kind word is shorter)
+        # a kind word's first two letters as ASCII text can write them (the
+        # pattern's letters are ASCII ones whose casefold() is the word), for a
+        # cheap test before the pattern; no test when some kind word is shorter
         self._kind_heads = {a + b for w in self.kind_words if w[:2].isascii()
                             for a in {w[0].lower(), w[0].upper()} for b in {w[1].lower(), w[1].upper()}} \
             if all(len(w) >= 2 for w in self.kind_words) else _Anything()
@@ -230,6 +231,9 @@ class PlaceFinder:
             a for a in map(chr, range(128))
             if re.fullmatch("|".join(map(re.escape, sorted(ends))), a, re.I)) \
             if cues and all(e and not e.isspace() for e in ends) else None
+        # the ASCII characters other than white space that end no cue
+        self._no_cue_end = frozenset(a for a in map(chr, range(128)) if not a.isspace() and a not in self._cue_ends) \
+            if self._cue_ends is not None else frozenset()
         self.demonyms = {fold(a) for adjs, people in demonyms.values() for a in (*adjs, *people)}
         self.adjectives = {iso3: adjs for iso3, (adjs, _) in demonyms.items()}
         # each country's adjectives as a regex (acronyms aside), with the words
@@ -244,9 +248,9 @@ class PlaceFinder:
         # no ASCII word character or hyphen (a superset of where a pattern's
         # look-behind lets it match): one scan for `demonym_counts`, then the
         # adjectives starting there, by first character.
-        words = {a for adjs, _ in self._adjective_rx.values() for a in adjs}
-        self._adjective_scan = re.compile(rf"[^0-9A-Za-z_\-](?={trie_alternation(words)})") \
-            if words and all(words) else None
+        every_adjective = {a for adjs, _ in self._adjective_rx.values() for a in adjs}
+        self._adjective_scan = re.compile(rf"[^0-9A-Za-z_\-](?={trie_alternation(every_adjective)})") \
+            if every_adjective and all(every_adjective) else None
         self._adjectives_by_first: dict[str, list[tuple[str, str]]] = {}
         for iso3, (adjs, _) in self._adjective_rx.items():
             for a in adjs:
@@ -325,7 +329,7 @@ class PlaceFinder:
         # ends with a separator. (A kind word is ASCII letters.) Other text
         # is folded as written.
         kind_after, kind_heads, keys = self._kind_after, self._kind_heads, set()
-        cue_before, cue_ends = (self._cue_before if self.cue is not None else None), self._cue_ends
+        cue_before, no_cue_end = (self._cue_before if self.cue is not None else None), self._no_cue_end
         names: list[tuple] = []
         cued: list[tuple] = []
         for run in runs:
@@ -394,9 +398,8 @@ class PlaceFinder:
             # (kind is now the kind word after the run's last word)
             if kind is not None:
                 cued.append((first, last, kind, None))
-            elif cue_before is not None and body[first.start - 1:first.start].isspace() and (
-                    cue_ends is None or (c := body[first.start - 2:first.start - 1]) in cue_ends
-                    or not c.isascii() or c.isspace() or not c):
+            elif cue_before is not None and body[first.start - 1:first.start].isspace() \
+                    and body[first.start - 2:first.start - 1] not in no_cue_end:
                 # (with white space before the run, _cue_before next reads the
                 # character before it, unless that is white space too)
                 cue = cue_before(body, first.start)
@@ -452,8 +455,6 @@ class PlaceFinder:
     # ------------------------------------------------------------ choice
 
     def _kind_after(self, body: str, end: int) -> tuple[str, dict] | None:
-        # the pattern's letters are ASCII ones whose casefold() is a kind word:
-        # their first two are a kind word's in either case
         if body[end + 1:end + 3] not in self._kind_heads:
             return None
         m = _KIND_AFTER.match(body, end, end + 20)
@@ -484,11 +485,11 @@ class PlaceFinder:
 
     def _choose(self, body, s, e, cands, partial, tokens, key, natural, lenient, context,
                 main_iso3) -> PlaceMention | None:
-        kind = self._kind_after(body, e)
+        kind = self._kind_after(body, e) if body[e + 1:e + 3] in self._kind_heads else None
         admin_hint = bool(kind and kind[1].get("admin"))
         # After these filters every candidate left has the key as its primary
-        # name, or none has.
-        if partial or natural or _ACRONYM_AFTER.match(body, e, e + 12):
+        # name, or none has. (The acronym pattern needs a "(".)
+        if partial or natural or (body.find("(", e, e + 12) >= 0 and _ACRONYM_AFTER.match(body, e, e + 12)):
             # inside a longer name ("Khartoum International Airport", "Safeguard
             # of the Homeland (CNSP)") only a curated place counts
             cands = [p for p in cands if key in _name_keys(p.name)
