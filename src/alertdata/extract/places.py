@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, product
 from operator import attrgetter, itemgetter
 
 from ..gazetteer import Gazetteer, Place, _keys
@@ -211,29 +211,34 @@ class PlaceFinder:
         self.countries = countries
         self.qualifiers = {q.casefold() for q in rules["qualifiers"]}
         self.kind_words = {k.casefold(): v for k, v in rules["kind_words"].items()}
-        # a kind word's first two letters as ASCII text can write them (the
-        # pattern's letters are ASCII ones whose casefold() is the word), for a
-        # cheap test before the pattern; no test when some kind word is shorter
-        self._kind_heads = {a + b for w in self.kind_words if w[:2].isascii()
-                            for a in {w[0].lower(), w[0].upper()} for b in {w[1].lower(), w[1].upper()}} \
-            if all(len(w) >= 2 for w in self.kind_words) else _Anything()
+        # a kind word's first letters (up to 4) as ASCII text can write them
+        # (the pattern's letters are ASCII ones whose casefold() is the word),
+        # for a cheap test before the pattern
+        self._kind_head_len = min(4, *map(len, self.kind_words)) if self.kind_words else 0
+        self._kind_heads = {"".join(chars) for w in self.kind_words if w.isascii()
+                            for chars in product(*({c.lower(), c.upper()} for c in w[:self._kind_head_len]))} \
+            if self._kind_head_len else _Anything()
         self.stop = {fold(w) for w in rules["stop_words"]}
         self.locative = {w.casefold() for w in rules.get("locative", [])}
         self.natural = {w.casefold() for w in rules.get("natural_words", [])}
         cues = sorted((c.casefold() for c in rules.get("cue_before", [])), key=len, reverse=True)
         self.cue = re.compile(r"\b(?:" + "|".join(map(re.escape, cues)) + r")\s+$", re.I) if cues else None
         # A cue's \s+$ leaves white space at the end of the text read, and
-        # before it the cue's last letter: the ASCII characters that match one
-        # (in the cue's case rules), for a cheap test before the search. None
-        # when a cue ends in white space itself.
+        # before it the cue: the ASCII characters that match a cue's last one
+        # (in the cue's case rules), and the cues, which ASCII text before the
+        # white space ends with in lower case, for cheap tests before the
+        # search. None when a cue ends in white space itself.
+        self._cue_texts = tuple(cues) if all(c.isascii() for c in cues) else None
         ends = {c[-1:] for c in cues}
         self._cue_ends = frozenset(
             a for a in map(chr, range(128))
             if re.fullmatch("|".join(map(re.escape, sorted(ends))), a, re.I)) \
             if cues and all(e and not e.isspace() for e in ends) else None
-        # the ASCII characters other than white space that end no cue
-        self._no_cue_end = frozenset(a for a in map(chr, range(128)) if not a.isspace() and a not in self._cue_ends) \
-            if self._cue_ends is not None else frozenset()
+        # two ASCII characters before a name that rule a cue out: one that ends
+        # no cue and is no white space, then white space
+        self._no_cue_before = frozenset(
+            a + w for a in map(chr, range(128)) if not a.isspace() and a not in self._cue_ends
+            for w in map(chr, range(128)) if w.isspace()) if self._cue_ends is not None else frozenset()
         self.demonyms = {fold(a) for adjs, people in demonyms.values() for a in (*adjs, *people)}
         self.adjectives = {iso3: adjs for iso3, (adjs, _) in demonyms.items()}
         # each country's adjectives as a regex (acronyms aside), with the words
@@ -328,8 +333,8 @@ class PlaceFinder:
         # with a letter or digit, so its fold neither is empty nor starts or
         # ends with a separator. (A kind word is ASCII letters.) Other text
         # is folded as written.
-        kind_after, kind_heads, keys = self._kind_after, self._kind_heads, set()
-        cue_before, no_cue_end = (self._cue_before if self.cue is not None else None), self._no_cue_end
+        kind_after, kind_heads, kl, keys = self._kind_after, self._kind_heads, self._kind_head_len + 1, set()
+        cue_before, no_cue_before = (self._cue_before if self.cue is not None else None), self._no_cue_before
         names: list[tuple] = []
         cued: list[tuple] = []
         for run in runs:
@@ -341,7 +346,7 @@ class PlaceFinder:
                     break
             if k == len(run):
                 end = last.end
-                kind = kind_after(body, end) if body[end + 1:end + 3] in kind_heads else None
+                kind = kind_after(body, end) if body[end + 1:end + kl] in kind_heads else None
             else:
                 if k:
                     run = run[k:]
@@ -349,7 +354,7 @@ class PlaceFinder:
                 if n == 1:      # most runs: one name, no table
                     end = last.end
                     keys.add(key)
-                    kind = kind_after(body, end) if body[end + 1:end + 3] in kind_heads else None
+                    kind = kind_after(body, end) if body[end + 1:end + kl] in kind_heads else None
                     if kind:
                         kind_end = end + 1 + len(kind[0])
                         kind_key = key + " " + kind[0].lower() if last.text.isascii() \
@@ -359,7 +364,7 @@ class PlaceFinder:
                     else:
                         names.append((run, None, key, None, end))
                 else:
-                    kinds = [kind_after(body, t.end) if body[t.end + 1:t.end + 3] in kind_heads else None
+                    kinds = [kind_after(body, t.end) if body[t.end + 1:t.end + kl] in kind_heads else None
                              for t in run]
                     spans = {}
                     if body[run[0].start:last.end].isascii():
@@ -398,10 +403,9 @@ class PlaceFinder:
             # (kind is now the kind word after the run's last word)
             if kind is not None:
                 cued.append((first, last, kind, None))
-            elif cue_before is not None and body[first.start - 1:first.start].isspace() \
-                    and body[first.start - 2:first.start - 1] not in no_cue_end:
-                # (with white space before the run, _cue_before next reads the
-                # character before it, unless that is white space too)
+            elif cue_before is not None and body[first.start - 2:first.start] not in no_cue_before:
+                # (_cue_before reads the white space before the run, then the
+                # character before it; those two rule most runs out)
                 cue = cue_before(body, first.start)
                 if cue is not None:
                     cued.append((first, last, None, cue))
@@ -455,7 +459,7 @@ class PlaceFinder:
     # ------------------------------------------------------------ choice
 
     def _kind_after(self, body: str, end: int) -> tuple[str, dict] | None:
-        if body[end + 1:end + 3] not in self._kind_heads:
+        if body[end + 1:end + 1 + self._kind_head_len] not in self._kind_heads:
             return None
         m = _KIND_AFTER.match(body, end, end + 20)
         if m and m.group(1).casefold() in self.kind_words:
@@ -475,6 +479,10 @@ class PlaceFinder:
                 j -= 1
             if j < lo or (body[j].isascii() and body[j] not in self._cue_ends):
                 return None
+            if self._cue_texts is not None:
+                text = body[lo:j + 1]
+                if text.isascii() and not text.lower().endswith(self._cue_texts):
+                    return None
         return self.cue.search(body[lo:start])
 
     def _locative_before(self, body: str, start: int) -> bool:
@@ -485,7 +493,7 @@ class PlaceFinder:
 
     def _choose(self, body, s, e, cands, partial, tokens, key, natural, lenient, context,
                 main_iso3) -> PlaceMention | None:
-        kind = self._kind_after(body, e) if body[e + 1:e + 3] in self._kind_heads else None
+        kind = self._kind_after(body, e) if body[e + 1:e + 1 + self._kind_head_len] in self._kind_heads else None
         admin_hint = bool(kind and kind[1].get("admin"))
         # After these filters every candidate left has the key as its primary
         # name, or none has. (The acronym pattern needs a "(".)
