@@ -210,6 +210,9 @@ class PlaceFinder:
         self._last_read: dict[tuple, tuple[list[tuple], list[tuple]]] = {}
         self.countries = countries
         self.qualifiers = {q.casefold() for q in rules["qualifiers"]}
+        # the qualifiers' last two letters, in lower case (None: no such test)
+        self._qualifier_tails = {q[-2:] for q in self.qualifiers} \
+            if self.qualifiers and all(len(q) >= 2 and q.isascii() for q in self.qualifiers) else None
         self.kind_words = {k.casefold(): v for k, v in rules["kind_words"].items()}
         # a kind word's first letters (up to 4) as ASCII text can write them
         # (the pattern's letters are ASCII ones whose casefold() is the word),
@@ -674,11 +677,16 @@ class PlaceFinder:
 
     def _qualify(self, body: str, found: list[PlaceMention]) -> list[PlaceMention]:
         """Join a qualifier before an area ("northern Mali") to its mention."""
-        out = []
+        out, tails = [], self._qualifier_tails
         for m in found:
-            # (the pattern ends in \s+$: white space before the mention)
-            q = _QUALIFIER_BEFORE.search(body, max(0, m.start - 20), m.start) \
-                if m.place.feature_type in _AREAS and body[m.start - 1:m.start].isspace() else None
+            # The pattern ends in \s+$: white space before the mention. After
+            # one space, its letters end two characters before the mention, and
+            # their last two, in lower case, are a qualifier's when it is one.
+            s = m.start
+            q = _QUALIFIER_BEFORE.search(body, max(0, s - 20), s) \
+                if m.place.feature_type in _AREAS and body[s - 1:s].isspace() and (
+                    tails is None or s < 3 or body[s - 2].isspace() or body[s - 3:s - 1].lower() in tails) \
+                else None
             if q and q.group(1).casefold() in self.qualifiers:
                 s = m.start - len(q.group(0))
                 out.append(PlaceMention(m.place, body[s:m.end], s, m.end, m.written))
