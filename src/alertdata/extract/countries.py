@@ -23,7 +23,9 @@ _THE = re.compile(r"^the\s+", re.I)
 _BEFORE_NAME = "[^0-9A-Za-z_\\-]"
 # Leading characters of a name that select the places to try it.
 HEAD_CHARS = 8
-_NON_ASCII_RANGE = "\\x80-\\U0010ffff"
+# Any non-ASCII character, written as the complement of ASCII: a class with a
+# range up to U+10FFFF takes the regex compiler seconds per copy.
+_NON_ASCII = "[^\\x00-\\x7f]"
 
 
 @dataclass(frozen=True)
@@ -190,16 +192,19 @@ def _starts(names) -> _Starts | None:
         return None
 
     def loose(char: str) -> str:
-        """A head character, or any non-ASCII one for a letter."""
+        """A head character, or any non-ASCII one for a letter: for an ASCII
+        letter, the complement of the other ASCII characters."""
         if not char.isascii():
-            return f"[{_NON_ASCII_RANGE}]"
-        return f"[{re.escape(char)}{_NON_ASCII_RANGE}]" if char.isalpha() else re.escape(char)
+            return _NON_ASCII
+        if not char.isalpha():
+            return re.escape(char)
+        return f"[^\\x00-\\x{ord(char) - 1:02x}\\x{ord(char) + 1:02x}-\\x7f]"
 
     # the heads as written (quick: the engine skips branches by their first
     # character), or, where a non-ASCII character is near, loosely
     return _Starts(re.compile(
         rf"{_BEFORE_NAME}(?=(?:{trie_alternation(heads)})"
-        rf"|(?=[\x00-\x7f]{{0,{HEAD_CHARS - 1}}}+[{_NON_ASCII_RANGE}])(?:{trie_alternation(heads, loose)}))"))
+        rf"|(?=[\x00-\x7f]{{0,{HEAD_CHARS - 1}}}+{_NON_ASCII})(?:{trie_alternation(heads, loose)}))"))
 
 
 def _alternation(names) -> str:

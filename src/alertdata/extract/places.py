@@ -337,6 +337,7 @@ class PlaceFinder:
         # ends with a separator. (A kind word is ASCII letters.) Other text
         # is folded as written.
         kind_after, kind_heads, kl, keys = self._kind_after, self._kind_heads, self._kind_head_len + 1, set()
+        stop, demonyms = self.stop, self.demonyms
         cue_before, no_cue_before = (self._cue_before if self.cue is not None else None), self._no_cue_before
         names: list[tuple] = []
         cued: list[tuple] = []
@@ -356,15 +357,16 @@ class PlaceFinder:
                 n = len(run)
                 if n == 1:      # most runs: one name, no table
                     end = last.end
-                    keys.add(key)
                     kind = kind_after(body, end) if body[end + 1:end + kl] in kind_heads else None
                     if kind:
+                        keys.add(key)
                         kind_end = end + 1 + len(kind[0])
                         kind_key = key + " " + kind[0].lower() if last.text.isascii() \
                             else fold(body[last.start:kind_end])
                         keys.add(kind_key)
                         names.append((run, None, key, kind_key, kind_end))
-                    else:
+                    elif key not in stop and key not in demonyms:     # else never a name
+                        keys.add(key)
                         names.append((run, None, key, None, end))
                 else:
                     kinds = [kind_after(body, t.end) if body[t.end + 1:t.end + kl] in kind_heads else None
@@ -417,7 +419,6 @@ class PlaceFinder:
         # in each run, the longest name from its first word on, then from the
         # word after it (or after the first word, when none is a name)
         chosen: list[tuple[int, int, tuple[Place, ...], bool, int, str, bool]] = []
-        stop, demonyms = self.stop, self.demonyms
         for run, spans, key, kind_key, end in names:
             if spans is None:       # one word, no neighbours: never partial
                 if kind_key is not None:
