@@ -4,7 +4,6 @@ boundaries, go into the cache and come back out of it."""
 from __future__ import annotations
 
 import pickle
-import zlib
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -71,7 +70,7 @@ def doc_key(doc: Extracted | Rejected) -> str:
 
 # ---------------------------------------------------------------- transport
 
-PACK_FORMAT = 1
+PACK_FORMAT = 2
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -97,31 +96,38 @@ def _day_numbers(values: list) -> list:
     return [v if v is None else v.toordinal() - _EPOCH for v in values]
 
 
-def pack(result: Extracted | Rejected) -> bytes:
-    """A result as compact bytes, for the trip from a worker process and
-    for the cache: each table's rows by column (names once per document,
-    dates as day numbers), pickled and compressed. Several times quicker to
-    read back than the records, and a third of their size."""
+def pack(result: Extracted | Rejected, columns: Columns | None = None) -> bytes:
+    """A result as compact bytes for the cache: each table's rows by column
+    (names once per document, dates as day numbers; `columns` when the
+    caller has them already), pickled and compressed with LZ4 (as fast as
+    a copy; zlib cost as much as the pickling). Several times quicker to read
+    back than the records, and under half their size."""
+    import pyarrow as pa          # (LZ4; loaded wherever results are packed)
+
     if isinstance(result, Rejected):
         payload = (PACK_FORMAT, "rejected", result.source_path, result.source_sha256,
                    result.stage, result.reason)
     else:
-        columns = to_columns(result.rows)
+        columns = {table: dict(cols) for table, cols in (columns or result.by_column()).items()}
         for table in columns.values():
             for name, values in table.items():
                 if isinstance(next((v for v in values if v is not None), None), date):
                     table[name] = _day_numbers(values)
         payload = (PACK_FORMAT, "extracted", result.document_id, result.source_path,
                    result.source_sha256, result.n_words, result.warnings, columns)
-    return zlib.compress(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    raw = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(raw).to_bytes(8, "little") + pa.compress(raw, codec="lz4", asbytes=True)
 
 
 def unpack(blob: bytes) -> Extracted | Rejected:
     """The result `pack` made; an Extracted carries its rows in `columns`
     (dates as day numbers, which Arrow's date32 takes as they are).
     Raises ValueError for bytes that are not a packed result."""
+    import pyarrow as pa
+
     try:
-        payload = pickle.loads(zlib.decompress(blob))
+        size = int.from_bytes(blob[:8], "little")
+        payload = pickle.loads(pa.decompress(blob[8:], size, codec="lz4", asbytes=True))
         if payload[0] != PACK_FORMAT:
             raise ValueError(f"packed result of format {payload[0]}, expected {PACK_FORMAT}")
         if payload[1] == "rejected":

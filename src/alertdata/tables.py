@@ -146,16 +146,17 @@ class FreshRows:
         self._rows = 0
         self.keys: list[str] = []              # documents added, in order
 
-    def add(self, doc: Extracted) -> None:
+    def add(self, doc: Extracted, columns: dict | None = None) -> None:
+        """A document's rows (`columns`: the same by column, if already made)."""
         key = doc_key(doc)
         self.keys.append(key)
-        for table, columns in doc.by_column().items():
+        for table, by_name in (columns or doc.by_column()).items():
             pending = self._pending.get(table)
-            if pending is None or not columns:
+            if pending is None or not by_name:
                 continue
-            n = len(next(iter(columns.values())))
+            n = len(next(iter(by_name.values())))
             for name, values in pending.items():
-                values.extend(columns.get(name) or [None] * n)
+                values.extend(by_name.get(name) or [None] * n)
             self._tags[table].extend([key] * n)
             self._rows += n
         if self._rows >= self.batch_rows:

@@ -62,13 +62,19 @@ def extract_batch(items: list[tuple[str, bytes]], ref) -> Batch:
     from .records import Extracted, pack
     from .tables import FreshRows
 
-    results = [process(path, raw, ref) for path, raw in items]
+    results, packed = [], []
     rows = FreshRows(batch_rows=1 << 60)
-    for r in results:
-        if isinstance(r, Extracted):
-            rows.add(r)
-    return Batch([r.without_rows() if isinstance(r, Extracted) else r for r in results],
-                 [pack(r) for r in results], rows.tables())
+    for path, raw in items:
+        result = process(path, raw, ref)
+        if isinstance(result, Extracted):
+            columns = result.by_column()         # (turned by column once, for both)
+            rows.add(result, columns)
+            packed.append(pack(result, columns))
+            result = result.without_rows()
+        else:
+            packed.append(pack(result))
+        results.append(result)
+    return Batch(results, packed, rows.tables())
 
 
 # ---------------------------------------------------------------- local
