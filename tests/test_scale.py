@@ -269,3 +269,26 @@ def test_a_merged_actor_takes_its_first_row_in_document_order_with_or_without_st
     reused = assemble([first, light], state, frozenset({doc_key(second)})).tables["actors"].to_pylist()
     assert fresh == reused
     assert (fresh[0]["name"], fresh[0]["aliases"]) == ("X One", ["x1", "x2"])
+
+
+def test_extractors_kept_for_the_next_build_read_as_built_ones(tmp_path, monkeypatch):
+    """A one-file rebuild loads the extractors the last build pickled, instead
+    of building them: they must read a document exactly as built ones do."""
+    from alertdata import gazetteer
+    from alertdata.extract import story
+    from alertdata.pipeline import process
+    from alertdata.reference import load_reference
+
+    for compiled in gazetteer.cache_dir().glob("gazetteer-*.sqlite"):   # compiled once, shared
+        (tmp_path / compiled.name).symlink_to(compiled)
+    monkeypatch.setenv("ALERTDATA_CACHE", str(tmp_path))
+    raw = (ALERTS / "ca-0421-sudan.txt").read_bytes()
+    ref = load_reference(ETL)
+    monkeypatch.setattr(story, "_BUILT", {})           # as in a new process
+    built = story.extractors(ref, "test-generation")
+    assert (tmp_path / "extractors-test-generation.pickle").exists()
+    read_by_built = process("sudan.txt", raw, ref)
+    monkeypatch.setattr(story, "_BUILT", {})
+    monkeypatch.setattr(story, "_extractors", lambda ref: pytest.fail("built again, not loaded"))
+    assert story.extractors(ref, "test-generation") is not built
+    assert process("sudan.txt", raw, ref) == read_by_built

@@ -248,6 +248,10 @@ class Gazetteer:
         self._key_bits: bytes = self._con.execute("SELECT value FROM meta WHERE name = 'key_bits'").fetchone()[0]
         self._named: dict[str, tuple[Place, ...]] = {}     # key -> its places, () for none
 
+    def __reduce__(self):
+        """Pickled as its file (the connection and answers are not kept)."""
+        return Gazetteer, (self.path,)
+
     def places_named(self, keys) -> dict[str, tuple[Place, ...]]:
         """Every place each folded key names, the most populous first; keys
         that name no place are left out. The place finder's lookup."""

@@ -239,7 +239,7 @@ def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int
     unsaved: list[tuple[str, bytes]] = []
     try:
         stream = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
-                  else workers.run_local(items, etl_folder, jobs))
+                  else workers.run_local(items, etl_folder, jobs, gen))
         for batch in stream:
             batch_paths = [next(paths) for _ in batch.results]
             done.update(zip(batch_paths, batch.results))

@@ -100,11 +100,13 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> Iterator[Batch]:
+def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int,
+              generation: str | None = None) -> Iterator[Batch]:
     """Batches of results of `process` for the (source_path, bytes) items,
     in order, as they come, using up to `jobs` processes. With fork (Linux),
     workers inherit the reference data and extractors already built here
-    instead of building their own."""
+    instead of building their own; with the build's `generation`, the
+    extractors are kept for the next build (`story.extractors`)."""
     from .extract.story import extractors
     from .reference import load_reference
 
@@ -112,7 +114,7 @@ def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int) -> It
     workers = min(jobs, len(items) // DOCS_PER_WORKER)
     methods = multiprocessing.get_all_start_methods()
     if workers <= 1 or "fork" in methods:
-        extractors(ref)      # build once (before the workers are forked)
+        extractors(ref, generation)      # build once (before the workers are forked)
     # The reference data and extractors live as long as the process: out of
     # the collector's sight, its full collections no longer walk them (a few
     # percent of the extraction time), and forked workers keep sharing their
