@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 import pytest
 
 from alertdata.schemas import TABLE
@@ -60,3 +61,31 @@ def test_entities_merged_in_arrow_equal_the_plain_merge(seed):
                           ("aliases", pa.list_(pa.string())), (DOC, pa.string())]))
     rank = {d: i for i, d in enumerate(rng.sample(docs, len(docs)))}
     assert merge_entities(rows, "actor_id", rank).to_pylist() == reference_merge(rows, "actor_id", rank)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_entities_merged_again_from_the_last_merge_equal_a_full_merge(seed):
+    """A rebuild merges again only the ids whose rows went or came."""
+    from alertdata.tables import remerge_entities
+
+    rng = random.Random(seed)
+    docs = [f"doc{k:02d}" for k in range(15)]
+    schema = pa.schema([("actor_id", pa.string()), ("name", pa.string()),
+                        ("aliases", pa.list_(pa.string())), (DOC, pa.string())])
+
+    def rows_of(names):
+        ids = [rng.choice("abcdefg") for _ in names]
+        return pa.table({"actor_id": ids, "name": [f"n{rng.randrange(99)}" for _ in names],
+                         "aliases": [rng.choice([None, [], ["x"], ["y", "z"]]) for _ in names],
+                         DOC: names}, schema=schema)
+
+    old = rows_of([rng.choice(docs[:10]) for _ in range(rng.randrange(1, 60))])
+    rank = {d: i for i, d in enumerate(docs)}
+    previous = merge_entities(old, "actor_id", rank)
+    removed = set(rng.sample(docs[:10], 3))
+    keep = pa.array([d not in removed for d in old.column(DOC).to_pylist()])
+    kept, gone = old.filter(keep), old.filter(pa.compute.invert(keep))
+    new = rows_of([rng.choice(docs) for _ in range(rng.randrange(0, 20))])
+    rows = pa.concat_tables([kept, new])
+    assert remerge_entities(previous, rows, gone, new, "actor_id", rank).to_pylist() == \
+        merge_entities(rows, "actor_id", rank).to_pylist()

@@ -221,7 +221,7 @@ def forget_build(out: Path) -> None:
 
 # ---------------------------------------------------------------- state of the last build
 
-STATE_FORMAT = 4
+STATE_FORMAT = 5
 WORKBOOK_CHUNKS = "workbook-chunks.pickle"
 
 

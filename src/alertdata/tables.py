@@ -228,25 +228,47 @@ def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | N
         if dropped:
             new = new.filter(pc.invert(pc.is_in(new.column(DOC), value_set=pa.array(sorted(dropped)))))
         old = new.schema.empty_table()
+        gone = old
         if reused:
             old = state[spec.name]
             keep = pc.is_in(old.column(DOC), value_set=pa.array(reused))
             if not pc.all(keep).as_py():        # (no copy when every old row stays)
-                if spec.name == "alerts":
-                    gone = old.filter(pc.invert(keep)).column("alert_id").to_pylist()
-                    out.changed_alerts = (out.changed_alerts or set()) | set(gone)
+                gone = old.filter(pc.invert(keep))
                 old = old.filter(keep)
             if spec.name == "alerts":
-                out.changed_alerts = (out.changed_alerts or set()) | set(new.column("alert_id").to_pylist())
+                out.changed_alerts = set(gone.column("alert_id").to_pylist()) | \
+                    set(new.column("alert_id").to_pylist())
         out.fresh[spec.name] = new.drop_columns([DOC])
         if spec.name in ENTITIES:
             rows = pa.concat_tables([old, new])
-            out.tables[spec.name] = merge_entities(rows, ENTITIES[spec.name], rank)
+            previous = state.get(merged_name(spec.name)) if reused else None
+            out.tables[spec.name] = merge_entities(rows, ENTITIES[spec.name], rank) if previous is None \
+                else remerge_entities(previous, rows, gone, new, ENTITIES[spec.name], rank)
+            out.state[merged_name(spec.name)] = out.tables[spec.name]
         else:
             rows = merge_sorted(spec, old, new)      # the state is in published order already
             out.tables[spec.name] = rows.drop_columns([DOC])
         out.state[spec.name] = rows
     return out
+
+
+def merged_name(table: str) -> str:
+    """The state's name for the merged (published) rows of an entity table."""
+    return f"{table}.merged"
+
+
+def remerge_entities(previous: pa.Table, rows: pa.Table, gone: pa.Table, new: pa.Table, key: str,
+                     rank: dict[str, int]) -> pa.Table:
+    """`merge_entities(rows, ...)` from the last build's merged table: an id's
+    merged row depends only on the rows with that id, in document order, and
+    documents keep their relative order; so only the ids of rows that went
+    (`gone`) or came (`new`) are merged again, from all their rows."""
+    touched = pa.concat_arrays([gone.column(key).combine_chunks(), new.column(key).combine_chunks()]).unique()
+    if len(touched) == 0:
+        return previous
+    again = merge_entities(rows.filter(pc.is_in(rows.column(key), value_set=touched)), key, rank)
+    kept = previous.filter(pc.invert(pc.is_in(previous.column(key), value_set=touched)))
+    return pa.concat_tables([kept, again]).sort_by(key)
 
 
 def merge_entities(rows: pa.Table, key: str, rank: dict[str, int]) -> pa.Table:
