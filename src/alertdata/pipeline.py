@@ -24,6 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache, workers
 from .cache import ExtractionCache, entry_key, generation
@@ -33,6 +34,9 @@ from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
 from .records import Extracted, Rejected, alert_id, doc_key, document_id, unpack
 from .reference import Reference, etl_dir, load_reference
 from .segment import Segmented, check_complete, check_limits, segment
+
+if TYPE_CHECKING:
+    from .tables import FreshRows
 
 # pandas, pyarrow, pandera and duckdb (tables, validate, export) are imported
 # only once a build has work for them: a rebuild with nothing to do skips them.
@@ -321,8 +325,6 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
         if (recorded := cache.recorded_build(out, fingerprint)) is not None:
             return BuildReport.from_record(out, recorded)
     from . import export
-    from .tables import FreshRows, assemble
-    from .validate import ValidationFailed, validate_tables
 
     report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
     state = cache.load_state(out, gen) if use_cache else None
