@@ -8,6 +8,7 @@ not five.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 _VOWELS = "aeiou"
@@ -161,14 +162,166 @@ class Lexicon:
                 self.forms.setdefault(_key(form), (base, pos, label, kind))
         self._rx = re.compile(r"(?<![\w\-’'])(?:" + _alternation(self.forms, True) + r")(?![\w\-])",
                               re.IGNORECASE) if self.forms else None
+        self._heads = _heads(self.forms)
+        self._heads_rx = _heads_regex(self._heads)
+
+    def _hit(self, m: re.Match) -> Hit:
+        base, pos, label, kind = self.forms[_key(m.group(0))]
+        return Hit(m.start(), m.end(), m.group(0), base, pos, label, kind)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Hit]:
         if self._rx is None:
             return []
         out = []
         for m in self._rx.finditer(text, start, len(text) if end is None else end):
-            base, pos, label, kind = self.forms[_key(m.group(0))]
-            out.append(Hit(m.start(), m.end(), m.group(0), base, pos, label, kind))
+            out.append(self._hit(m))
+        return out
+
+    def scan(self, text: str, lowered: str | None = None) -> LexiconScan:
+        """A finder of this lexicon's hits in many slices of one text: the
+        extractors ask for the hits of every clause and sentence of a story.
+        `lowered` is text.lower() when the caller has it."""
+        return LexiconScan(self, text, lowered)
+
+
+# Where a lexicon match can start: after no word character, hyphen or
+# apostrophe (the lexicon regex's lookbehind), at a word character (every key
+# starts with one, see `_heads`); the group is the word run from there.
+_WORD_START = re.compile(r"(?<![\w\-’'])\w+")
+_WORD_CHAR = re.compile(r"\w")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _heads(forms) -> frozenset | None:
+    """The first words of the keys (their leading word characters), when
+    every key starts with an ASCII word followed by its end, a space or an
+    apostrophe; else None (then `LexiconScan` tries every word start).
+
+    Why a match of a key at p needs the word run s = text[p:q] (q the first
+    non-word character, or the end of the searched string) to equal the key's
+    first word w, ignoring case, when s is ASCII: w's characters match only
+    word characters (a character matching an ASCII word character ignoring
+    case is one itself), so w cannot run past q; after w comes the key's end,
+    whose lookahead (?![\w\-]) fails on a word character, or a space or
+    apostrophe, whose pieces `[\s\-]+` and `['’]` match no word character,
+    so w cannot stop before q either. ASCII word characters match, ignoring
+    case, ASCII characters only of their own letter or non-ASCII ones (K, ſ,
+    İ, ı), so for an ASCII s this is s.lower() == w. Checked by brute force
+    over all code points when written."""
+    heads = set()
+    for key in forms:
+        m = re.match(r"\w+", key)
+        if m is None or not m.group(0).isascii() or key[m.end():m.end() + 1] not in ("", " ", "'"):
+            return None
+        heads.add(m.group(0))
+    return frozenset(heads)
+
+
+def _heads_regex(heads: frozenset | None) -> re.Pattern | None:
+    """Whole words of lower-case text that are `heads`, case-sensitive: a
+    trie of literals, which the regex engine tries quickly, unlike the
+    case-insensitive lexicon regex."""
+    if not heads:
+        return None
+    words = trie_alternation(heads) or "|".join(map(re.escape, sorted(heads, key=len, reverse=True)))
+    return re.compile(r"(?<![\w\-’'])(?:" + words + r")(?!\w)")
+
+
+class LexiconScan:
+    """`Lexicon.find(text, a, b)` for many slices [a, b) of one text, without
+    running the lexicon regex over every position of each slice.
+
+    A match can only start where `_WORD_START` matches, and (see `_heads`)
+    only where the word run there is a first word of a key, or is not ASCII.
+    Those starts are found once for the whole text; `find` tries the regex at
+    the ones in [a, b) in order, with the same end bound, skipping starts
+    inside the previous match: exactly what `finditer(text, a, b)` does, the
+    positions it would try in between being ones where no match can start.
+    The one start whose word run the end bound b cuts (the truncated run can
+    be a first word when the whole run is not) is checked in `find`.
+
+    The starts of ASCII runs come from the heads regex over text.lower(),
+    which keeps every offset when it keeps the length (only "İ" lowers to two
+    characters), lowers ASCII letters as `s.lower()` does and keeps whether a
+    character is a word character, a hyphen or an apostrophe (both checked
+    over all code points when written); the starts of runs with a non-ASCII
+    word character are added from `_NON_ASCII`."""
+
+    def __init__(self, lexicon: Lexicon, text: str, lowered: str | None = None):
+        self.lex = lexicon
+        self.text = text
+        self._hits: dict[tuple[int, int], Hit] = {}
+        self.starts = None                    # None: ask `Lexicon.find`
+        if lexicon._rx is None or lexicon._heads is None:
+            return
+        lowered = text.lower() if lowered is None else lowered
+        if len(lowered) == len(text):
+            starts = [m.start() for m in lexicon._heads_rx.finditer(lowered)]
+            extra = [] if text.isascii() else self._non_ascii_starts()
+            self.starts = sorted(set(starts).union(extra)) if extra else starts
+        else:
+            heads = lexicon._heads
+            self.starts = [m.start() for m in _WORD_START.finditer(text)
+                           if not m.group(0).isascii() or m.group(0).lower() in heads]
+
+    def _non_ascii_starts(self) -> list[int]:
+        """The starts of the word runs with a non-ASCII character where a
+        match may start (each run looked at once)."""
+        text = self.text
+        out = []
+        done = 0                                 # the end of the last run seen
+        for m in _NON_ASCII.finditer(text):
+            for k in range(max(m.start(), done), m.end()):
+                if k < done or not _WORD_CHAR.match(text, k):
+                    continue
+                p = k
+                while p > 0 and _WORD_CHAR.match(text, p - 1):
+                    p -= 1
+                done = _WORD_RUN.match(text, k).end()
+                if _WORD_START.match(text, p):
+                    out.append(p)
+        return out
+
+    def _cut_start(self, a: int, b: int) -> int | None:
+        """The start of the word run that b cuts, when a match can start
+        there and it is in [a, b)."""
+        text = self.text
+        if not (a < b < len(text) and _WORD_CHAR.match(text, b) and _WORD_CHAR.match(text, b - 1)):
+            return None
+        p = b - 1
+        while p > a and _WORD_CHAR.match(text, p - 1):
+            p -= 1
+        if p == a and p > 0 and _WORD_CHAR.match(text, p - 1):
+            return None                        # the run starts before a
+        m = _WORD_START.match(text, p, b)
+        if m is None or not (not m.group(0).isascii() or m.group(0).lower() in self.lex._heads):
+            return None
+        return p
+
+    def find(self, a: int, b: int) -> list[Hit]:
+        """The hits of `Lexicon.find(text, a, b)`, in order."""
+        if self.starts is None:
+            return self.lex.find(self.text, a, b)
+        starts = self.starts
+        tried = starts[bisect_left(starts, a):bisect_left(starts, b)]
+        cut = self._cut_start(a, b)
+        if cut is not None and (not tried or tried[-1] != cut):
+            tried.append(cut)                  # no start lies between it and b
+        out = []
+        done = a
+        rx, text, hits = self.lex._rx, self.text, self._hits
+        for p in tried:
+            if p < done:
+                continue
+            m = rx.match(text, p, b)
+            if m is None:
+                continue
+            done = m.end()
+            hit = hits.get((p, done))
+            if hit is None:
+                hit = hits[p, done] = self.lex._hit(m)
+            out.append(hit)
         return out
 
 
