@@ -23,7 +23,7 @@ filter on `event_date`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -265,6 +265,27 @@ class EventFinder:
             out.append(h)
         return out
 
+    def _quoted(self, pos: int) -> bool:
+        """any(q.start <= pos < q.end for q in quotes) of the story, by
+        bisection on the union of the quotations' spans."""
+        k = bisect_right(self._quote_starts, pos) - 1
+        return k >= 0 and pos < self._quote_ends[k]
+
+    def _trigger(self, body: str, a: int, b: int) -> Hit | None:
+        """_best(body, _triggers(body, a, b, quotes)): the hits are judged
+        one by one, up to the first finite verb."""
+        first = None
+        for h in self._scan.find(a, b):
+            if self._quoted(h.start) or self._negated(body, h, a):
+                continue
+            if h.pos == "verb" and h.form in FINITE:
+                before = body[max(0, h.start - 20):h.start].split()
+                if not (before and before[-1].lower() in ATTRIBUTIVE):
+                    return h
+            if first is None:
+                first = h
+        return first
+
     @staticmethod
     def _best(body: str, hits: list[Hit]) -> Hit | None:
         """The clause's trigger: its first finite verb, else its first word."""
@@ -354,8 +375,17 @@ class EventFinder:
         self._alleged_in = {}
         # per story: the trigger words, mentions, places and death words, found once
         self._lowered = self.deaths.lowered(body)
-        self._scan = self.triggers.scan(body, self._lowered)
+        self._scan = self.triggers.scan(body)
         mentions, places = SpanIndex(mentions), SpanIndex(places)
+        spans = []                                  # the union of the quotations
+        for q in sorted(quotes, key=lambda q: q.start):
+            if q.start >= q.end:
+                continue
+            if spans and q.start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], q.end)
+            else:
+                spans.append([q.start, q.end])
+        self._quote_starts, self._quote_ends = [x for x, _ in spans], [y for _, y in spans]
         for sent in sentences:
             here = usable[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
             here = self._drop_range_ends(body, here)
@@ -367,8 +397,7 @@ class EventFinder:
             bounds = self._regions(body, sent, here)
             for k, d in enumerate(here):
                 a, b = bounds[k]
-                hits = self._triggers(body, a, b, quotes)
-                trigger = self._best(body, hits) or previous
+                trigger = self._trigger(body, a, b) or previous
                 previous = trigger
                 events.append(self._event(body, sent, a, b, d, trigger, mentions, actors, places,
                                           country_location))
@@ -428,8 +457,10 @@ class EventFinder:
         trigger verb with an actor in the sentence."""
         if not mentions.any_starting(sent[0], sent[1]):
             return []                 # asked first: cheaper, and the answer is the same
-        trigger = next((h for h in self._triggers(body, sent[0], sent[1], quotes)
-                        if h.pos == "verb" and h.form == "past"), None)
+        # the first hit of _triggers(body, *sent, quotes) that is a past verb
+        trigger = next((h for h in self._scan.find(sent[0], sent[1])
+                        if h.pos == "verb" and h.form == "past" and not self._quoted(h.start)
+                        and not self._negated(body, h, sent[0])), None)
         if trigger is None:
             return []
         return [self._event(body, sent, sent[0], sent[1], None, trigger, mentions, actors, places,

@@ -8,6 +8,7 @@ not five.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -163,11 +164,20 @@ class Lexicon:
         self._rx = re.compile(r"(?<![\w\-’'])(?:" + _alternation(self.forms, True) + r")(?![\w\-])",
                               re.IGNORECASE) if self.forms else None
         self._heads = _heads(self.forms)
-        self._heads_rx = _heads_regex(self._heads)
+        self._head_bytes = frozenset(h.encode() for h in self._heads) if self._heads else None
+        self._written: dict[str, tuple[str, str, str, str]] = {}
 
     def _hit(self, m: re.Match) -> Hit:
-        base, pos, label, kind = self.forms[_key(m.group(0))]
-        return Hit(m.start(), m.end(), m.group(0), base, pos, label, kind)
+        return self._hit_at(m.string, m.start(), m.end())
+
+    def _hit_at(self, text: str, start: int, end: int) -> Hit:
+        written = text[start:end]
+        entry = self._written.get(written)
+        if entry is None:
+            entry = self.forms[_key(written)]
+            if len(self._written) < 20_000:      # words as written: a bounded few
+                self._written[written] = entry
+        return Hit(start, end, written, *entry)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Hit]:
         if self._rx is None:
@@ -177,11 +187,10 @@ class Lexicon:
             out.append(self._hit(m))
         return out
 
-    def scan(self, text: str, lowered: str | None = None) -> LexiconScan:
+    def scan(self, text: str) -> LexiconScan:
         """A finder of this lexicon's hits in many slices of one text: the
-        extractors ask for the hits of every clause and sentence of a story.
-        `lowered` is text.lower() when the caller has it."""
-        return LexiconScan(self, text, lowered)
+        extractors ask for the hits of every clause and sentence of a story."""
+        return LexiconScan(self, text)
 
 
 # Where a lexicon match can start: after no word character, hyphen or
@@ -189,7 +198,6 @@ class Lexicon:
 # starts with one, see `_heads`); the group is the word run from there.
 _WORD_START = re.compile(r"(?<![\w\-’'])\w+")
 _WORD_CHAR = re.compile(r"\w")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _WORD_RUN = re.compile(r"\w+")
 
 
@@ -218,14 +226,56 @@ def _heads(forms) -> frozenset | None:
     return frozenset(heads)
 
 
-def _heads_regex(heads: frozenset | None) -> re.Pattern | None:
-    """Whole words of lower-case text that are `heads`, case-sensitive: a
-    trie of literals, which the regex engine tries quickly, unlike the
-    case-insensitive lexicon regex."""
-    if not heads:
-        return None
-    words = trie_alternation(heads) or "|".join(map(re.escape, sorted(heads, key=len, reverse=True)))
-    return re.compile(r"(?<![\w\-’'])(?:" + words + r")(?!\w)")
+# ASCII word characters stay (in lower case), every other byte becomes a space.
+_WORD_BYTES = bytes(ord(chr(c).lower()) if chr(c) in string.ascii_letters + string.digits + "_"
+                    else 32 for c in range(256))
+_last_index: tuple | None = None         # (text, index), for one text: see `_word_index`
+
+
+def _word_index(text: str) -> tuple[bytes, frozenset, list[int]]:
+    """text as bytes where its ASCII word characters are in lower case and
+    every other character is a space, with a space added at each end (so
+    offset k of text is offset k + 1 there); the distinct words of it; and
+    the starts of the word runs of text with a non-ASCII word character
+    where a lexicon match may start.
+
+    Made with byte methods, which cost far less per character than a regex
+    or a Python loop: encoding non-ASCII characters as "?" keeps one byte a
+    character. Kept for the last text: the statement and event finders read
+    each story in turn."""
+    global _last_index
+    last = _last_index
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    encoded = text.encode("ascii", "replace")
+    spaced = b" " + encoded.translate(_WORD_BYTES) + b" "
+    index = (spaced, frozenset(spaced.split()),
+             [] if text.isascii() else _non_ascii_starts(text, encoded))
+    _last_index = (text, index)
+    return index
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"           # what \w is, checked over all code points
+
+
+def _non_ascii_starts(text: str, encoded: bytes) -> list[int]:
+    """The starts of the word runs with a non-ASCII character where a match
+    may start (each run looked at once); `encoded` is text in ASCII with
+    "?" for every other character."""
+    out = []
+    done = 0                                 # the end of the last run seen
+    k = encoded.find(b"?")
+    while k >= 0:
+        if k >= done and not text[k].isascii() and _is_word_char(text[k]):
+            p = k
+            while p > 0 and _is_word_char(text[p - 1]):
+                p -= 1
+            done = _WORD_RUN.match(text, k).end()
+            if _WORD_START.match(text, p):
+                out.append(p)
+        k = encoded.find(b"?", k + 1)
+    return out
 
 
 class LexiconScan:
@@ -241,47 +291,32 @@ class LexiconScan:
     The one start whose word run the end bound b cuts (the truncated run can
     be a first word when the whole run is not) is checked in `find`.
 
-    The starts of ASCII runs come from the heads regex over text.lower(),
-    which keeps every offset when it keeps the length (only "İ" lowers to two
-    characters), lowers ASCII letters as `s.lower()` does and keeps whether a
-    character is a word character, a hyphen or an apostrophe (both checked
-    over all code points when written); the starts of runs with a non-ASCII
-    word character are added from `_NON_ASCII`."""
+    The starts of ASCII runs are found in `_word_index`'s bytes, where an
+    ASCII word run of text is a word between spaces, in lower case: the
+    characters around it are no word characters, so spaces there. (Runs
+    after a hyphen or apostrophe, or inside a run with a non-ASCII letter,
+    come too, where no match starts: the regex finds nothing there.) The
+    starts of the runs with a non-ASCII word character come from
+    `_non_ascii_starts`."""
 
-    def __init__(self, lexicon: Lexicon, text: str, lowered: str | None = None):
+    def __init__(self, lexicon: Lexicon, text: str):
         self.lex = lexicon
         self.text = text
         self._hits: dict[tuple[int, int], Hit] = {}
+        self._whole: dict = {}                # start: end of the match there in the whole text
+        self._chain: tuple | None = None      # see _whole_chain
         self.starts = None                    # None: ask `Lexicon.find`
         if lexicon._rx is None or lexicon._heads is None:
             return
-        lowered = text.lower() if lowered is None else lowered
-        if len(lowered) == len(text):
-            starts = [m.start() for m in lexicon._heads_rx.finditer(lowered)]
-            extra = [] if text.isascii() else self._non_ascii_starts()
-            self.starts = sorted(set(starts).union(extra)) if extra else starts
-        else:
-            heads = lexicon._heads
-            self.starts = [m.start() for m in _WORD_START.finditer(text)
-                           if not m.group(0).isascii() or m.group(0).lower() in heads]
-
-    def _non_ascii_starts(self) -> list[int]:
-        """The starts of the word runs with a non-ASCII character where a
-        match may start (each run looked at once)."""
-        text = self.text
-        out = []
-        done = 0                                 # the end of the last run seen
-        for m in _NON_ASCII.finditer(text):
-            for k in range(max(m.start(), done), m.end()):
-                if k < done or not _WORD_CHAR.match(text, k):
-                    continue
-                p = k
-                while p > 0 and _WORD_CHAR.match(text, p - 1):
-                    p -= 1
-                done = _WORD_RUN.match(text, k).end()
-                if _WORD_START.match(text, p):
-                    out.append(p)
-        return out
+        spaced, words, extra = _word_index(text)
+        starts = list(extra)
+        for head in lexicon._head_bytes.intersection(words):
+            needle = b" " + head + b" "
+            at = spaced.find(needle)
+            while at >= 0:
+                starts.append(at)              # the word is at + 1 in spaced, at in text
+                at = spaced.find(needle, at + len(head) + 1)
+        self.starts = sorted(set(starts))
 
     def _cut_start(self, a: int, b: int) -> int | None:
         """The start of the word run that b cuts, when a match can start
@@ -299,29 +334,85 @@ class LexiconScan:
             return None
         return p
 
+    def _whole_chain(self) -> tuple[list[int], list[int]]:
+        """Starts and ends of the matches of the whole text (finditer's).
+
+        `find` returns those in [a, b) when b is safe (see there), none of
+        them runs across a, and none that starts in [a, b) ends past b: a
+        search from a then meets the same starts, skips the same ones (none
+        is inside a match before a) and finds at each the whole text's match,
+        or none where the whole text has none."""
+        text, rx, whole = self.text, self.lex._rx, self._whole
+        starts, ends = [], []
+        done = 0
+        for p in self.starts:
+            if p < done:
+                continue
+            end = whole.get(p, -1)
+            if end == -1:
+                m = rx.match(text, p)
+                end = whole[p] = m.end() if m else None
+            if end is None:
+                continue
+            starts.append(p)
+            ends.append(end)
+            done = end
+        return starts, ends
+
+    def _hit(self, p: int, end: int) -> Hit:
+        hit = self._hits.get((p, end))
+        if hit is None:
+            hit = self._hits[p, end] = self.lex._hit_at(self.text, p, end)
+        return hit
+
     def find(self, a: int, b: int) -> list[Hit]:
-        """The hits of `Lexicon.find(text, a, b)`, in order."""
+        """The hits of `Lexicon.find(text, a, b)`, in order.
+
+        The hit at a start p is that of the whole text, found once, when it
+        ends by b and text[b] is no word character or hyphen: the regex then
+        reads nothing at or past b on its way to that hit, nor (but for the
+        lookahead (?![\w\-]), which gives the same there) on any way tried
+        before it, which failed, and would fail at b too (a way that reads
+        text[b] as white space goes past b). Else it is asked with the end
+        bound b."""
         if self.starts is None:
             return self.lex.find(self.text, a, b)
-        starts = self.starts
+        starts, text = self.starts, self.text
+        safe = b >= len(text) or not (text[b].isalnum() or text[b] in "_-")   # \w is isalnum or _
+        if safe:
+            if self._chain is None:
+                self._chain = self._whole_chain()
+            cs, ce = self._chain
+            k, j = bisect_left(cs, a), bisect_left(cs, b)
+            if (k == 0 or ce[k - 1] <= a) and (j == k or ce[j - 1] <= b):
+                return [self._hit(cs[i], ce[i]) for i in range(k, j)]
         tried = starts[bisect_left(starts, a):bisect_left(starts, b)]
-        cut = self._cut_start(a, b)
-        if cut is not None and (not tried or tried[-1] != cut):
-            tried.append(cut)                  # no start lies between it and b
+        if not safe:
+            cut = self._cut_start(a, b)
+            if cut is not None and (not tried or tried[-1] != cut):
+                # after any other start: those inside its word run (after a
+                # non-ASCII letter) are where no match can start
+                tried.append(cut)
         out = []
         done = a
-        rx, text, hits = self.lex._rx, self.text, self._hits
+        whole, rx = self._whole, self.lex._rx
         for p in tried:
             if p < done:
                 continue
-            m = rx.match(text, p, b)
-            if m is None:
-                continue
-            done = m.end()
-            hit = hits.get((p, done))
-            if hit is None:
-                hit = hits[p, done] = self.lex._hit(m)
-            out.append(hit)
+            if safe:
+                end = whole.get(p, -1)
+                if end == -1:
+                    m = rx.match(text, p)
+                    end = whole[p] = m.end() if m else None
+                if end is None:
+                    continue
+            if not safe or end > b:
+                m = rx.match(text, p, b)
+                if m is None:
+                    continue
+                end = m.end()
+            done = end
+            out.append(self._hit(p, end))      # made only for hits returned
         return out
 
 

@@ -22,6 +22,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
+from operator import gt, le
 
 from .. import config
 from .actors import Actor, ActorMention
@@ -104,12 +106,14 @@ class SpanIndex:
 
     def __init__(self, items: list):
         self.items = items
-        order = sorted(range(len(items)), key=lambda k: items[k].start)
-        self.starts = [items[k].start for k in order]
-        # the finders' lists mostly come sorted: then no order to restore
-        self.order = None if order == list(range(len(items))) else order
+        starts = [x.start for x in items]
         # an item within [a, b) starts in [a, b] when its end is not before its start
-        self.scan = any(x.end < x.start for x in items)
+        self.scan = any(map(gt, starts, [x.end for x in items]))
+        if all(map(le, starts, islice(starts, 1, None))):
+            self.starts, self.order = starts, None       # mostly: no order to restore
+        else:
+            self.order = sorted(range(len(items)), key=starts.__getitem__)
+            self.starts = [starts[k] for k in self.order]
 
     def within(self, a: int, b: int) -> list:
         """[x for x in items if a <= x.start and x.end <= b], same order."""
@@ -243,6 +247,18 @@ class StatementFinder:
                       quotes: list[Quote]) -> int:
         """Where the clause holding `pos` starts: after the last date
         expression, semicolon, colon or quotation before it in its sentence."""
+        story = body is self._body and dates is self._dates and quotes is self._quotes
+        if story:
+            kept = self._clause_starts.get((sent, pos))
+            if kept is not None:
+                return kept
+        start = self._find_clause_start(body, sent, pos, dates, quotes)
+        if story:
+            self._clause_starts[sent, pos] = start
+        return start
+
+    def _find_clause_start(self, body: str, sent: tuple[int, int], pos: int,
+                           dates: list[DateMention], quotes: list[Quote]) -> int:
         start = sent[0]
         if dates is self._dates and quotes is self._quotes:
             ends = [d.end for d in self._date_index.within(sent[0], pos)]
@@ -272,7 +288,26 @@ class StatementFinder:
 
     def _speaker(self, body: str, a: int, b: int, mentions: SpanIndex,
                  actors: dict[str, Actor], previous: list[Statement]) -> _Speaker | None:
-        """The speaker written in [a, b): text, actor, role."""
+        """The speaker written in [a, b): text, actor, role.
+
+        A story asks again for many subjects (a verb's, before a quotation
+        and as reported speech): the answer is kept when it did not come
+        from a pronoun (the only use of `previous`) and added no person to
+        `actors`, and given again while `actors` (which only grows) is as it
+        was; it is then the same, with nothing more to add."""
+        key = (a, b)
+        kept = self._speakers.get(key)
+        if kept is not None and kept[1] == len(actors) and kept[2] is actors and body is self._body:
+            return kept[0]
+        size = len(actors)
+        self._by_pronoun = False
+        found = self._read_speaker(body, a, b, mentions, actors, previous)
+        if not self._by_pronoun and len(actors) == size and body is self._body:
+            self._speakers[key] = (found, size, actors)
+        return found
+
+    def _read_speaker(self, body: str, a: int, b: int, mentions: SpanIndex,
+                      actors: dict[str, Actor], previous: list[Statement]) -> _Speaker | None:
         raw = body[a:b]
         stripped = raw.lstrip(" ,")
         lead = CONNECTIVES.match(stripped)
@@ -303,6 +338,7 @@ class StatementFinder:
         inside = [m for m in mentions.within(a, b) if m.actor_id in actors]
         low = text.lower()
         if low in PRONOUNS:
+            self._by_pronoun = True
             return self._pronoun(low, a, b, mentions.items, actors, previous)
         roles = self.lex.roles
         role_hit = roles.search(text) if roles is not None else None
@@ -348,6 +384,7 @@ class StatementFinder:
                 and NAME_LIKE.fullmatch(speaker_text) and speaker_text != text:
             actor_id = self._new_person(speaker_text, a + text.find(speaker_text), actors)
         if actor_id is None and low in PRONOUNS:
+            self._by_pronoun = True
             return self._pronoun(low, a, b, mentions.items, actors, previous)
         if actor_id and all(m.how == "pronoun" for m in inside if m.actor_id == actor_id):
             speaker_text = actors[actor_id].name
@@ -440,6 +477,8 @@ class StatementFinder:
         self._body, self._quotes, self._dates = body, quotes, dates
         self._scan = self.lex.verbs.scan(body)
         self._verdicts: dict[tuple[int, int], bool] = {}
+        self._speakers: dict[tuple[int, int], tuple] = {}
+        self._clause_starts: dict[tuple, int] = {}
         self._date_index = SpanIndex(dates)
         self._closes = sorted(q.close for q in quotes)
         self._stating = SpanIndex([d for d in dates if d.value is not None and d.cue not in NOT_STATING])
