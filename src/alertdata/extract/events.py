@@ -29,7 +29,8 @@ from datetime import date
 
 from .actors import Actor, ActorMention
 from .dates import DateMention
-from .lexicon import Hit, Lexicon, phrase_regex, trie_alternation
+from .lexicon import (Hit, Lexicon, lower_case_twin, lowered_text, phrase_regex, phrase_twin,
+                      trie_alternation)
 from .places import PlaceMention
 from .quotes import Quote
 from .statements import SpanIndex, Statement
@@ -181,8 +182,7 @@ class DeathCounter:
         code points when written."""
         if self._lower_rx is None or "ſ" in text or "ı" in text:
             return None
-        lowered = text.lower()
-        return lowered if len(lowered) == len(text) else None
+        return lowered_text(text)
 
     def count_in(self, text: str, a: int, b: int, lowered: str | None) -> Toll | None:
         """count(text[a:b]), read from `lowered` (see `lowered`) with the
@@ -242,6 +242,16 @@ class EventFinder:
         self.planned = _cue_regex(cues["certainty"]["planned"])
         self._alleged_in: dict[tuple[int, int], bool] = {}   # per story, see _alleges
         self.negations = _cue_regex(cues["negations"])
+        # case-sensitive twins of the cue regexes for lower-case text, and the
+        # characters a story must not have for them to match the same there
+        twins = [phrase_twin(cues["certainty"]["alleged"], self.alleged),
+                 phrase_twin(cues["certainty"]["planned"], self.planned),
+                 phrase_twin(cues["negations"], self.negations),
+                 lower_case_twin(NOT_ONLY, ["not only"])]
+        self._twins = None if any(rx is None and cue is not None for (rx, _), cue in zip(
+            twins, (self.alleged, self.planned, self.negations, NOT_ONLY))) \
+            else tuple(rx for rx, _ in twins)
+        self._twin_partners = "".join(sorted({c for _, chars in twins for c in chars}))
         self.deaths = DeathCounter(cues)
 
     # ------------------------------------------------------------ pieces
@@ -249,11 +259,13 @@ class EventFinder:
     def _negated(self, body: str, hit: Hit, floor: int) -> bool:
         """A negation among the three words before the trigger ("did not
         attack", "no one was killed", "failed to agree")."""
-        window = body[max(floor, hit.start - 30):hit.start]
+        if self.negations is None:
+            return False
+        alleged, planned, negations, not_only = self._cues
+        window = self._cue_text[max(floor, hit.start - 30):hit.start]
         words = window.split()[-3:]
         tail = " ".join(words)
-        return self.negations is not None and bool(self.negations.search(tail)) \
-            and not NOT_ONLY.search(tail)
+        return bool(negations.search(tail)) and not not_only.search(tail)
 
     def _triggers(self, body: str, a: int, b: int, quotes: list[Quote]) -> list[Hit]:
         out = []
@@ -299,21 +311,23 @@ class EventFinder:
         """Whether the sentence has an "allegedly" word; asked once per sentence
         however many dates it has (a run-on sentence can be very long)."""
         if sentence not in self._alleged_in:
-            self._alleged_in[sentence] = self.alleged.search(body, sentence[0], sentence[1]) is not None
+            self._alleged_in[sentence] = \
+                self._cues[0].search(self._cue_text, sentence[0], sentence[1]) is not None
         return self._alleged_in[sentence]
 
     def _certainty(self, body: str, a: int, b: int, trigger: Hit | None, when: DateMention | None,
                    sentence: tuple[int, int]) -> str:
+        alleged, planned, negations, not_only = self._cues
         if self.alleged is not None and self._alleges(body, sentence):
-            clause_hit = self.alleged.search(body, a, b)
+            clause_hit = alleged.search(self._cue_text, a, b)
             if clause_hit or b - a > 0.6 * (sentence[1] - sentence[0]):
                 return "alleged"
         if self.planned is not None:
             spots = [x for x in (trigger.start if trigger else None, when.start if when else None)
                      if x is not None]
             for spot in spots:
-                window = body[max(a, spot - 40):spot]
-                if self.planned.search(window):
+                window = self._cue_text[max(a, spot - 40):spot]
+                if planned.search(window):
                     return "planned"
         return "reported"
 
@@ -373,6 +387,13 @@ class EventFinder:
                          doubles, lambda d: (d.start, d.start + 1))      # not inside a quotation
         starts = [d.start for d in usable]
         self._alleged_in = {}
+        # the cue regexes and the text they read: their case-sensitive twins
+        # on the story in lower case where that is exact (see lower_case_twin)
+        self._cues, self._cue_text = (self.alleged, self.planned, self.negations, NOT_ONLY), body
+        if self._twins is not None:
+            lowered = lowered_text(body)
+            if lowered is not None and not any(c in body for c in self._twin_partners):
+                self._cues, self._cue_text = self._twins, lowered
         # per story: the trigger words, mentions, places and death words, found once
         self._lowered = self.deaths.lowered(body)
         self._scan = self.triggers.scan(body)

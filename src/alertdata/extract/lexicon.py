@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 import string
+from itertools import accumulate, compress, count
+try:
+    from re._casefix import _EXTRA_CASES       # the regex engine's extra case pairs
+except ImportError:                            # another Python: no case-sensitive twins
+    _EXTRA_CASES = None
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -148,6 +153,46 @@ def _key(written: str) -> str:
     return " ".join(written.lower().replace("’", "'").replace("-", " ").split())
 
 
+def lower_case_twin(rx: re.Pattern | None, words) -> tuple[re.Pattern | None, str]:
+    """A case-sensitive twin of a regex that ignores case and is written
+    with `words` in lower case, for lowered text (`lowered_text`), and the
+    characters that the text must not have for the twin to match the same
+    spans there as rx on the text; (None, "") where no twin is exact.
+
+    A text character x matches a word character c ignoring case exactly
+    when x.lower() == c, or x is one of c's extra partners in the regex
+    engine's case table ("ı" for "i", "ſ" for "s"), x being any character but
+    "İ" (which lowers to two and so is never in lowered text of the same
+    length): checked over all code points for every character of the
+    reference word lists when written. The sigma, whose lower case depends
+    on the letters around it, must not be in the words. The regex's classes
+    and other pieces hold no letters."""
+    if rx is None or not rx.flags & re.IGNORECASE or _EXTRA_CASES is None:
+        return None, ""
+    chars = {c for w in words for c in w}
+    if any(c != c.lower() or c in "σς" for c in chars):
+        return None, ""
+    partners = "".join(sorted({chr(v) for c in chars for v in _EXTRA_CASES.get(ord(c), ())}))
+    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE), partners
+
+
+_last_lowered: tuple | None = None       # (text, lowered) of the last call
+
+
+def lowered_text(text: str) -> str | None:
+    """text.lower() when it keeps the offsets (same length), else None. Kept
+    for the last text: the finders of a story ask in turn."""
+    global _last_lowered
+    last = _last_lowered
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = None
+    _last_lowered = (text, lowered)
+    return lowered
+
+
 class Lexicon:
     """Finds the forms of listed verbs and nouns, longest match first."""
 
@@ -165,6 +210,7 @@ class Lexicon:
                               re.IGNORECASE) if self.forms else None
         self._heads = _heads(self.forms)
         self._head_bytes = frozenset(h.encode() for h in self._heads) if self._heads else None
+        self._lower_rx, self._partners = lower_case_twin(self._rx, self.forms)
         self._written: dict[str, tuple[str, str, str, str]] = {}
 
     def _hit(self, m: re.Match) -> Hit:
@@ -232,24 +278,25 @@ _WORD_BYTES = bytes(ord(chr(c).lower()) if chr(c) in string.ascii_letters + stri
 _last_index: tuple | None = None         # (text, index), for one text: see `_word_index`
 
 
-def _word_index(text: str) -> tuple[bytes, frozenset, list[int]]:
-    """text as bytes where its ASCII word characters are in lower case and
-    every other character is a space, with a space added at each end (so
-    offset k of text is offset k + 1 there); the distinct words of it; and
-    the starts of the word runs of text with a non-ASCII word character
-    where a lexicon match may start.
+def _word_index(text: str) -> tuple[list[bytes], list[int], list[int]]:
+    """The runs of ASCII word characters of text, in lower case, as bytes,
+    between the other characters: run k starts at sums[k] + k (one other
+    character after each run, runs may be empty); and the starts of the word
+    runs of text with a non-ASCII word character where a lexicon match may
+    start.
 
     Made with byte methods, which cost far less per character than a regex
     or a Python loop: encoding non-ASCII characters as "?" keeps one byte a
-    character. Kept for the last text: the statement and event finders read
-    each story in turn."""
+    character, then every byte but an ASCII word character becomes a space
+    and the split at spaces gives the runs. Kept for the last text: the
+    statement and event finders read each story in turn."""
     global _last_index
     last = _last_index
     if last is not None and (last[0] is text or last[0] == text):
         return last[1]
     encoded = text.encode("ascii", "replace")
-    spaced = b" " + encoded.translate(_WORD_BYTES) + b" "
-    index = (spaced, frozenset(spaced.split()),
+    runs = encoded.translate(_WORD_BYTES).split(b" ")
+    index = (runs, list(accumulate(map(len, runs), initial=0)),
              [] if text.isascii() else _non_ascii_starts(text, encoded))
     _last_index = (text, index)
     return index
@@ -291,9 +338,9 @@ class LexiconScan:
     The one start whose word run the end bound b cuts (the truncated run can
     be a first word when the whole run is not) is checked in `find`.
 
-    The starts of ASCII runs are found in `_word_index`'s bytes, where an
-    ASCII word run of text is a word between spaces, in lower case: the
-    characters around it are no word characters, so spaces there. (Runs
+    The starts of ASCII runs are found in `_word_index`'s runs, where an
+    ASCII word run of text is one, in lower case: the characters around it
+    are no word characters, so separators there. (Runs
     after a hyphen or apostrophe, or inside a run with a non-ASCII letter,
     come too, where no match starts: the regex finds nothing there.) The
     starts of the runs with a non-ASCII word character come from
@@ -305,18 +352,19 @@ class LexiconScan:
         self._hits: dict[tuple[int, int], Hit] = {}
         self._whole: dict = {}                # start: end of the match there in the whole text
         self._chain: tuple | None = None      # see _whole_chain
+        # the regex and the text it reads: the case-sensitive twin on lowered
+        # text where that is exact (see `lower_case_twin`), the same spans
+        self._rx, self._subject = lexicon._rx, text
+        if lexicon._lower_rx is not None:
+            lowered = lowered_text(text)
+            if lowered is not None and not any(c in text for c in lexicon._partners):
+                self._rx, self._subject = lexicon._lower_rx, lowered
         self.starts = None                    # None: ask `Lexicon.find`
         if lexicon._rx is None or lexicon._heads is None:
             return
-        spaced, words, extra = _word_index(text)
-        starts = list(extra)
-        for head in lexicon._head_bytes.intersection(words):
-            needle = b" " + head + b" "
-            at = spaced.find(needle)
-            while at >= 0:
-                starts.append(at)              # the word is at + 1 in spaced, at in text
-                at = spaced.find(needle, at + len(head) + 1)
-        self.starts = sorted(set(starts))
+        runs, sums, extra = _word_index(text)
+        starts = [sums[k] + k for k in compress(count(), map(lexicon._head_bytes.__contains__, runs))]
+        self.starts = sorted(set(starts).union(extra)) if extra else starts
 
     def _cut_start(self, a: int, b: int) -> int | None:
         """The start of the word run that b cuts, when a match can start
@@ -342,7 +390,7 @@ class LexiconScan:
         search from a then meets the same starts, skips the same ones (none
         is inside a match before a) and finds at each the whole text's match,
         or none where the whole text has none."""
-        text, rx, whole = self.text, self.lex._rx, self._whole
+        text, rx, whole = self._subject, self._rx, self._whole
         starts, ends = [], []
         done = 0
         for p in self.starts:
@@ -395,25 +443,30 @@ class LexiconScan:
                 tried.append(cut)
         out = []
         done = a
-        whole, rx = self._whole, self.lex._rx
+        whole, rx, subject = self._whole, self._rx, self._subject
         for p in tried:
             if p < done:
                 continue
             if safe:
                 end = whole.get(p, -1)
                 if end == -1:
-                    m = rx.match(text, p)
+                    m = rx.match(subject, p)
                     end = whole[p] = m.end() if m else None
                 if end is None:
                     continue
             if not safe or end > b:
-                m = rx.match(text, p, b)
+                m = rx.match(subject, p, b)
                 if m is None:
                     continue
                 end = m.end()
             done = end
             out.append(self._hit(p, end))      # made only for hits returned
         return out
+
+
+def phrase_twin(phrases, rx: re.Pattern | None) -> tuple[re.Pattern | None, str]:
+    """`lower_case_twin` of rx = phrase_regex(phrases)."""
+    return lower_case_twin(rx, {_key(p) for p in phrases})
 
 
 def phrase_regex(phrases, flags: int = re.IGNORECASE) -> re.Pattern | None:
