@@ -99,12 +99,17 @@ class DeathCounter:
             "toll": {"death"}, "before": {w.lower() for w in f["death_words"]},
             "after": {"kill", "massacred", "executed", "murdered", "leaving", "left"},
             "single": {"kill", "assassinat", "murder", "shot", "executed", "beheaded"}}
+        needs["any"] = set().union(*needs.values())
+        # and every match of toll, before and after holds a count: a digit (\d,
+        # added below), a number word or a vague one ("dozens")
+        needs["count"] = {*self.numbers, *self.vague}
         words = [*self.numbers, *self.multipliers, *self.vague, *f["at_least"], *f["at_most"],
                  *f["about"], *f["victims"], *f["death_words"]]
         self._need_rx = self._lower_rx = None
         if all(w.isascii() for w in words):
-            self._need_rx = {name: re.compile(trie_alternation(ws)
-                                              or "|".join(map(re.escape, sorted(ws))))
+            self._need_rx = {name: re.compile((trie_alternation(ws)
+                                               or "|".join(map(re.escape, sorted(ws))))
+                                              + (r"|\d" if name == "count" else ""))
                              for name, ws in needs.items()}
             self._lower_rx = self._regexes(f, lower=True)
 
@@ -192,9 +197,13 @@ class DeathCounter:
         if lowered is None:
             return self.count(text[a:b])
         need = self._need_rx
+        if not need["any"].search(lowered, a, b):
+            return None                          # no word of any regex: the common case
         toll, before, after, single = self._lower_rx
         run = [rx for name, rx in (("toll", toll), ("before", before), ("after", after))
                if need[name].search(lowered, a, b)]
+        if run and not need["count"].search(lowered, a, b):
+            run = []
         if not run and not need["single"].search(lowered, a, b):
             return None
         return self._count(lowered[a:b], run, single)

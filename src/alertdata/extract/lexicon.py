@@ -210,6 +210,13 @@ class Lexicon:
                               re.IGNORECASE) if self.forms else None
         self._heads = _heads(self.forms)
         self._head_bytes = frozenset(h.encode() for h in self._heads) if self._heads else None
+        # keys of one ASCII word that no other key continues ("said", not
+        # "call" of "call for"): where one is written as a whole word, it is
+        # the match there (see LexiconScan._whole_chain)
+        longer = {_WORD_PREFIX.match(k).group(0) for k in self.forms
+                  if _WORD_PREFIX.match(k).group(0) != k}
+        self._single_words = frozenset(k.encode() for k in self.forms
+                                       if k.isascii() and _WORD_PREFIX.fullmatch(k) and k not in longer)
         self._lower_rx, self._partners = lower_case_twin(self._rx, self.forms)
         self._written: dict[str, tuple[str, str, str, str]] = {}
 
@@ -244,6 +251,7 @@ class Lexicon:
 # starts with one, see `_heads`); the group is the word run from there.
 _WORD_START = re.compile(r"(?<![\w\-’'])\w+")
 _WORD_CHAR = re.compile(r"\w")
+_WORD_PREFIX = re.compile(r"\w*")
 _WORD_RUN = re.compile(r"\w+")
 
 
@@ -363,7 +371,11 @@ class LexiconScan:
         if lexicon._rx is None or lexicon._heads is None:
             return
         runs, sums, extra = _word_index(text)
-        starts = [sums[k] + k for k in compress(count(), map(lexicon._head_bytes.__contains__, runs))]
+        heads = list(map(lexicon._head_bytes.__contains__, runs))
+        starts = [sums[k] + k for k in compress(count(), heads)]
+        single = lexicon._single_words
+        self._single_end = {p: p + len(w) for p, w in zip(starts, compress(runs, heads))
+                            if w in single}
         self.starts = sorted(set(starts).union(extra)) if extra else starts
 
     def _cut_start(self, a: int, b: int) -> int | None:
@@ -382,8 +394,9 @@ class LexiconScan:
             return None
         return p
 
-    def _whole_chain(self) -> tuple[list[int], list[int]]:
-        """Starts and ends of the matches of the whole text (finditer's).
+    def _whole_chain(self) -> tuple[list[int], list[int], list]:
+        """Starts and ends of the matches of the whole text (finditer's), and
+        room for their hits.
 
         `find` returns those in [a, b) when b is safe (see there), none of
         them runs across a, and none that starts in [a, b) ends past b: a
@@ -391,6 +404,7 @@ class LexiconScan:
         is inside a match before a) and finds at each the whole text's match,
         or none where the whole text has none."""
         text, rx, whole = self._subject, self._rx, self._whole
+        original, single_end, n = self.text, self._single_end, len(self.text)
         starts, ends = [], []
         done = 0
         for p in self.starts:
@@ -398,14 +412,22 @@ class LexiconScan:
                 continue
             end = whole.get(p, -1)
             if end == -1:
-                m = rx.match(text, p)
-                end = whole[p] = m.end() if m else None
+                end = single_end.get(p)
+                # a key no other key continues, as a whole word: the regex
+                # matches it there when its lookbehind and lookahead let it
+                # (every longer key fails on the character after the word)
+                if end is None or not (p == 0 or not _is_word_char(original[p - 1])
+                                       and original[p - 1] not in "-’'") \
+                        or end < n and (_is_word_char(original[end]) or original[end] == "-"):
+                    m = rx.match(text, p)
+                    end = m.end() if m else None
+                whole[p] = end
             if end is None:
                 continue
             starts.append(p)
             ends.append(end)
             done = end
-        return starts, ends
+        return starts, ends, [None] * len(starts)
 
     def _hit(self, p: int, end: int) -> Hit:
         hit = self._hits.get((p, end))
@@ -430,10 +452,16 @@ class LexiconScan:
         if safe:
             if self._chain is None:
                 self._chain = self._whole_chain()
-            cs, ce = self._chain
+            cs, ce, hits = self._chain
             k, j = bisect_left(cs, a), bisect_left(cs, b)
             if (k == 0 or ce[k - 1] <= a) and (j == k or ce[j - 1] <= b):
-                return [self._hit(cs[i], ce[i]) for i in range(k, j)]
+                out = hits[k:j]
+                if None in out:                # made when first returned, in order
+                    for i in range(k, j):
+                        if hits[i] is None:
+                            hits[i] = self._hit(cs[i], ce[i])
+                    out = hits[k:j]
+                return out
         tried = starts[bisect_left(starts, a):bisect_left(starts, b)]
         if not safe:
             cut = self._cut_start(a, b)

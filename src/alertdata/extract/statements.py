@@ -106,11 +106,12 @@ class SpanIndex:
 
     def __init__(self, items: list):
         self.items = items
-        starts = [x.start for x in items]
+        starts, ends = [x.start for x in items], [x.end for x in items]
         # an item within [a, b) starts in [a, b] when its end is not before its start
-        self.scan = any(map(gt, starts, [x.end for x in items]))
+        self.scan = any(map(gt, starts, ends))
         if all(map(le, starts, islice(starts, 1, None))):
             self.starts, self.order = starts, None       # mostly: no order to restore
+            self.ends = ends
         else:
             self.order = sorted(range(len(items)), key=starts.__getitem__)
             self.starts = [starts[k] for k in self.order]
@@ -121,6 +122,8 @@ class SpanIndex:
             return [x for x in self.items if a <= x.start and x.end <= b]
         lo, hi = bisect_left(self.starts, a), bisect_right(self.starts, b)
         if self.order is None:
+            if lo == hi or max(self.ends[lo:hi]) <= b:
+                return self.items[lo:hi]
             return [x for x in self.items[lo:hi] if x.end <= b]
         items = self.items
         return [items[k] for k in sorted(self.order[lo:hi]) if items[k].end <= b]
@@ -194,8 +197,17 @@ class StatementFinder:
 
     # ------------------------------------------------------------ helpers
 
-    @staticmethod
-    def _sentence_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    def _sentence_of(self, spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+        if spans is self._sentences and self._sentence_order:
+            # spans in order, each ending by the next one's start: the first
+            # holding pos, or ending at it, is the one before the first span
+            # starting past pos if it ends at pos or later
+            k = bisect_right(self._sentence_starts, pos) - 1
+            if k >= 1 and spans[k - 1][1] == pos:
+                return spans[k - 1]
+            if k >= 0 and pos <= spans[k][1]:
+                return spans[k]
+            return pos, pos
         for s, e in spans:
             if s <= pos < e or pos == e:
                 return s, e
@@ -218,10 +230,13 @@ class StatementFinder:
                 out.append(h)
         return out
 
-    @staticmethod
-    def _is_verb(body: str, h: Hit, quotes: list[Quote]) -> bool:
+    def _is_verb(self, body: str, h: Hit, quotes: list[Quote]) -> bool:
         """Whether a lexicon hit is a reporting verb (see `_verbs`)."""
-        if any(q.open <= h.start < q.close for q in quotes):
+        if quotes is self._quotes:              # by bisection on the union of their spans
+            k = bisect_right(self._mark_starts, h.start) - 1
+            if k >= 0 and h.start < self._mark_ends[k]:
+                return False
+        elif any(q.open <= h.start < q.close for q in quotes):
             return False
         before = body[max(0, h.start - 25):h.start].lower().split()
         if before and before[-1] in PASSIVE and h.form == "past":
@@ -475,6 +490,18 @@ class StatementFinder:
         # mentions, dates and quotation ends, which the helpers ask about
         # clause after clause
         self._body, self._quotes, self._dates = body, quotes, dates
+        self._sentences, self._sentence_starts = sentences, [s for s, _ in sentences]
+        self._sentence_order = all(s < e for s, e in sentences) and all(
+            e <= s for (_, e), (s, _) in zip(sentences, sentences[1:]))
+        spans = []                                  # the union of the quotations' marks
+        for q in sorted(quotes, key=lambda q: q.open):
+            if q.open >= q.close:
+                continue
+            if spans and q.open <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], q.close)
+            else:
+                spans.append([q.open, q.close])
+        self._mark_starts, self._mark_ends = [x for x, _ in spans], [y for _, y in spans]
         self._scan = self.lex.verbs.scan(body)
         self._verdicts: dict[tuple[int, int], bool] = {}
         self._speakers: dict[tuple[int, int], tuple] = {}
