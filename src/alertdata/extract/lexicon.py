@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from itertools import accumulate, compress, count
+from itertools import compress
 try:
     from re._casefix import _EXTRA_CASES       # the regex engine's extra case pairs
 except ImportError:                            # another Python: no case-sensitive twins
@@ -210,13 +210,14 @@ class Lexicon:
                               re.IGNORECASE) if self.forms else None
         self._heads = _heads(self.forms)
         self._head_bytes = frozenset(h.encode() for h in self._heads) if self._heads else None
-        # keys of one ASCII word that no other key continues ("said", not
-        # "call" of "call for"): where one is written as a whole word, it is
-        # the match there (see LexiconScan._whole_chain)
+        _ALL_HEADS.update(self._head_bytes or ())
+        # keys of one ASCII word, and those that no other key continues
+        # ("said", not "call" of "call for"): see LexiconScan._whole_chain
         longer = {_WORD_PREFIX.match(k).group(0) for k in self.forms
                   if _WORD_PREFIX.match(k).group(0) != k}
-        self._single_words = frozenset(k.encode() for k in self.forms
-                                       if k.isascii() and _WORD_PREFIX.fullmatch(k) and k not in longer)
+        self._word_keys = frozenset(k.encode() for k in self.forms
+                                    if k.isascii() and _WORD_PREFIX.fullmatch(k))
+        self._single_words = frozenset(k for k in self._word_keys if k.decode() not in longer)
         self._lower_rx, self._partners = lower_case_twin(self._rx, self.forms)
         self._written: dict[str, tuple[str, str, str, str]] = {}
 
@@ -283,30 +284,41 @@ def _heads(forms) -> frozenset | None:
 # ASCII word characters stay (in lower case), every other byte becomes a space.
 _WORD_BYTES = bytes(ord(chr(c).lower()) if chr(c) in string.ascii_letters + string.digits + "_"
                     else 32 for c in range(256))
-_last_index: tuple | None = None         # (text, index), for one text: see `_word_index`
+# The first words of every lexicon made in this process (they only grow): one
+# pass over a story's words finds where any of them is written, for all.
+_ALL_HEADS: set[bytes] = set()
+_last_index: tuple | None = None         # (text, len(_ALL_HEADS), index): see `_word_index`
 
 
-def _word_index(text: str) -> tuple[list[bytes], list[int], list[int]]:
-    """The runs of ASCII word characters of text, in lower case, as bytes,
-    between the other characters: run k starts at sums[k] + k (one other
-    character after each run, runs may be empty); and the starts of the word
-    runs of text with a non-ASCII word character where a lexicon match may
-    start.
+def _word_index(text: str) -> tuple[list[tuple[int, bytes]], list[int]]:
+    """(start, word) of the runs of ASCII word characters of text that are,
+    in lower case, a first word of some lexicon (`_ALL_HEADS`), in order;
+    and the starts of the word runs of text with a non-ASCII word character
+    where a lexicon match may start.
 
     Made with byte methods, which cost far less per character than a regex
     or a Python loop: encoding non-ASCII characters as "?" keeps one byte a
-    character, then every byte but an ASCII word character becomes a space
-    and the split at spaces gives the runs. Kept for the last text: the
+    character, every byte but an ASCII word character becomes a space, the
+    split at spaces gives the runs. A run's start is where its word, between
+    spaces, is next found after the run before: no run in between is that
+    word, or it would be one of them too. Kept for the last text: the
     statement and event finders read each story in turn."""
     global _last_index
     last = _last_index
-    if last is not None and (last[0] is text or last[0] == text):
-        return last[1]
+    if last is not None and last[1] == len(_ALL_HEADS) and (last[0] is text or last[0] == text):
+        return last[2]
     encoded = text.encode("ascii", "replace")
-    runs = encoded.translate(_WORD_BYTES).split(b" ")
-    index = (runs, list(accumulate(map(len, runs), initial=0)),
-             [] if text.isascii() else _non_ascii_starts(text, encoded))
-    _last_index = (text, index)
+    words = encoded.translate(_WORD_BYTES)
+    spaced = b" " + words + b" "
+    found = []
+    at = 0
+    runs = words.split(b" ")
+    for word in compress(runs, map(_ALL_HEADS.__contains__, runs)):
+        at = spaced.find(b" " + word + b" ", at)      # the word is at at + 1 in spaced
+        found.append((at, word))
+        at += len(word) + 1
+    index = (found, [] if text.isascii() else _non_ascii_starts(text, encoded))
+    _last_index = (text, len(_ALL_HEADS), index)
     return index
 
 
@@ -370,12 +382,10 @@ class LexiconScan:
         self.starts = None                    # None: ask `Lexicon.find`
         if lexicon._rx is None or lexicon._heads is None:
             return
-        runs, sums, extra = _word_index(text)
-        heads = list(map(lexicon._head_bytes.__contains__, runs))
-        starts = [sums[k] + k for k in compress(count(), heads)]
-        single = lexicon._single_words
-        self._single_end = {p: p + len(w) for p, w in zip(starts, compress(runs, heads))
-                            if w in single}
+        found, extra = _word_index(text)
+        heads = lexicon._head_bytes
+        self._word_at = {p: w for p, w in found if w in heads}
+        starts = list(self._word_at)
         self.starts = sorted(set(starts).union(extra)) if extra else starts
 
     def _cut_start(self, a: int, b: int) -> int | None:
@@ -404,7 +414,6 @@ class LexiconScan:
         is inside a match before a) and finds at each the whole text's match,
         or none where the whole text has none."""
         text, rx, whole = self._subject, self._rx, self._whole
-        original, single_end, n = self.text, self._single_end, len(self.text)
         starts, ends = [], []
         done = 0
         for p in self.starts:
@@ -412,22 +421,38 @@ class LexiconScan:
                 continue
             end = whole.get(p, -1)
             if end == -1:
-                end = single_end.get(p)
-                # a key no other key continues, as a whole word: the regex
-                # matches it there when its lookbehind and lookahead let it
-                # (every longer key fails on the character after the word)
-                if end is None or not (p == 0 or not _is_word_char(original[p - 1])
-                                       and original[p - 1] not in "-’'") \
-                        or end < n and (_is_word_char(original[end]) or original[end] == "-"):
-                    m = rx.match(text, p)
-                    end = m.end() if m else None
-                whole[p] = end
+                end = whole[p] = self._read(p)
             if end is None:
                 continue
             starts.append(p)
             ends.append(end)
             done = end
         return starts, ends, [None] * len(starts)
+
+    def _read(self, p: int) -> int | None:
+        """The end of the lexicon regex's match at p in the whole text, or
+        None; read without the regex where the word written at p settles it.
+
+        When w, the ASCII word found at p, is the whole word run there (no
+        word character follows), the regex tries the keys whose first word is
+        w (see `_heads`), longest first. A longer key goes on with a space or
+        an apostrophe, whose piece needs white space, a hyphen or an
+        apostrophe next: with any other character after w, or when no key
+        continues w ("single"), only the key w itself can match, and it does
+        when w is a key and the lookahead lets it (no hyphen next). Nothing
+        matches where the lookbehind fails."""
+        w = self._word_at.get(p)
+        if w is not None:
+            text, lex = self.text, self.lex
+            if p and (_is_word_char(text[p - 1]) or text[p - 1] in "-’'"):
+                return None                    # the lookbehind fails
+            e = p + len(w)
+            c = text[e] if e < len(text) else ""
+            if not (c and _is_word_char(c)):   # w is the whole word run (else a letter follows)
+                if w in lex._single_words or not (c.isspace() or c in "-'’"):
+                    return e if c != "-" and w in lex._word_keys else None
+        m = self._rx.match(self._subject, p)
+        return m.end() if m else None
 
     def _hit(self, p: int, end: int) -> Hit:
         hit = self._hits.get((p, end))

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -75,9 +76,36 @@ CLAUSE = re.compile(r"^(?:\S+\s+){0,10}?(?:had|has|have|was|were|is|are|would|wi
                     r"should|may|might|must|did|does|do|had\s+been|\w+ed)\b", re.I)
 # Longest subject read as a noun phrase; a longer stretch is cut to its last part.
 MAX_SUBJECT_WORDS = 14
-# DESCRIBED matches at most 9 words: the determiner, 4 words and 4 name pieces
-# (neither holds white space inside).
-DESCRIBED_MAX_WORDS = 9
+# What [A-Z] matches ignoring case (checked over all code points).
+_LETTER = frozenset(string.ascii_letters + "\u0130\u0131\u017f\u212a")
+
+
+def _word_like(token: str) -> bool:              # [\w\-’']+
+    return all(c.isalnum() or c in "_-’'" for c in token)
+
+
+def _name_like(token: str) -> bool:              # [A-Z][\w\-’'.]* ignoring case
+    return token[0] in _LETTER and all(c.isalnum() or c in "_-’'." for c in token)
+
+
+def described(text: str) -> bool:
+    """DESCRIBED.fullmatch(text) is not None, without its backtracking: a
+    determiner, white space, then words: up to 4 of `_word_like` and after
+    them 1 to 4 of `_name_like` (each a piece of the regex's last group;
+    pieces within a word only use up more of the 4). White space is what
+    str.split() splits at, as for \s; \w is isalnum() or "_"."""
+    tokens = text.split()
+    if not tokens or text[0].isspace() or tokens[0].lower() not in ("the", "a", "an"):
+        return False
+    words = tokens[1:]
+    m = len(words)
+    first = 0                                # words[:first] are all word-like
+    while first < m and _word_like(words[first]):
+        first += 1
+    last = m                                 # words[last:] are all name-like
+    while last > 0 and _name_like(words[last - 1]):
+        last -= 1
+    return max(last, m - 4) <= min(first, 4, m - 1)
 THAT_AFTER = re.compile(r"\s+that\b")
 COMMA_PARTS = re.compile(r"[^,]+")
 FOR_OF = re.compile(r"\s+(?:for|of)\s")
@@ -362,7 +390,7 @@ class StatementFinder:
             n_words = len(text.split())
             short = n_words <= 4 and (text[:1].isupper() or low.startswith(DETERMINERS))
             if not (PLAIN_SPEAKER.fullmatch(text) or short or is_appositive()
-                    or n_words <= DESCRIBED_MAX_WORDS and DESCRIBED.fullmatch(text)
+                    or described(text)
                     or role_word and n_words <= MAX_PLAIN_WORDS):
                 return None
         elif "," not in text and not role_word:
