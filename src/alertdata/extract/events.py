@@ -23,16 +23,17 @@ filter on `event_date`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
 from .actors import Actor, ActorMention
 from .dates import DateMention
-from .lexicon import Hit, Lexicon, phrase_regex
+from .lexicon import (Hit, Lexicon, lower_case_twin, lowered_text, phrase_regex, phrase_twin,
+                      trie_alternation)
 from .places import PlaceMention
 from .quotes import Quote
-from .statements import Statement
+from .statements import SpanIndex, Statement
 from .text import outside
 
 # Date cues that do not date an event of the clause ("the 2019 deal").
@@ -44,6 +45,12 @@ ATTRIBUTIVE = {"the", "a", "an", "for", "of", "with", "its", "their", "his", "he
 # Where a clause starts within a sentence: a date's event lies after it.
 CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|before|after|when|until)\b|"
                           r"\s+(?:and|but)\s+(?=(?:they|he|she|it|the|its|their)\b)")
+NOT_ONLY = re.compile(r"\bnot only\b", re.I)
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
+BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+BETWEEN_AFTER = re.compile(r"[^.;]{0,40}?\bbetween\s")
+BETWEEN_REACH = 40 + len("between") + 1      # the longest text BETWEEN_AFTER matches
+OPENING = re.compile(r"\W*(?:(?:earlier|later|then|also|and|but|previously|meanwhile)\W+)*", re.I)
 
 
 @dataclass(frozen=True)
@@ -81,33 +88,64 @@ class DeathCounter:
         self.numbers = {k.lower(): v for k, v in f["numbers"].items()}
         self.multipliers = {k.lower(): v for k, v in f["multipliers"].items()}
         self.vague = {k.lower(): v for k, v in f["vague"].items()}
+        self.at_least = set(f["at_least"])
+        self.at_most = set(f["at_most"])
+        self.toll, self.before, self.after, self.single = self._regexes(f, lower=False)
+        # Every match of a regex holds one of its words here, as written in
+        # it ("kill" of killing/killed/kills, "murder" of "murder of", "shot"
+        # of "was shot dead"): `count_in` runs a regex only on clauses with
+        # one of its words.
+        needs = {
+            "toll": {"death"}, "before": {w.lower() for w in f["death_words"]},
+            "after": {"kill", "massacred", "executed", "murdered", "leaving", "left"},
+            "single": {"kill", "assassinat", "murder", "shot", "executed", "beheaded"}}
+        needs["any"] = set().union(*needs.values())
+        # and every match of toll, before and after holds a count: a digit (\d,
+        # added below), a number word or a vague one ("dozens")
+        needs["count"] = {*self.numbers, *self.vague}
+        words = [*self.numbers, *self.multipliers, *self.vague, *f["at_least"], *f["at_most"],
+                 *f["about"], *f["victims"], *f["death_words"]]
+        self._need_rx = self._lower_rx = None
+        if all(w.isascii() for w in words):
+            self._need_rx = {name: re.compile((trie_alternation(ws)
+                                               or "|".join(map(re.escape, sorted(ws))))
+                                              + (r"|\d" if name == "count" else ""))
+                             for name, ws in needs.items()}
+            self._lower_rx = self._regexes(f, lower=True)
+
+    def _regexes(self, f: dict, lower: bool) -> tuple[re.Pattern, ...]:
+        """The toll, before, after and single regexes: ignoring case, or
+        (lower) the same with every word in lower case and case-sensitive,
+        for lower-case text (see `lowered`)."""
+        def words(ws):
+            return [w.lower() for w in ws] if lower else list(ws)
+        flags = 0 if lower else re.I
         number_words = "|".join(sorted(map(re.escape, self.numbers), key=len, reverse=True))
         vague_words = "|".join(sorted(map(re.escape, self.vague), key=len, reverse=True))
         mult = "|".join(self.multipliers)
         bound = "|".join(re.escape(w) for w in sorted(
-            f["at_least"] + f["at_most"] + f["about"], key=len, reverse=True))
-        self.at_least = set(f["at_least"])
-        self.at_most = set(f["at_most"])
+            words(f["at_least"] + f["at_most"] + f["about"]), key=len, reverse=True))
         count = (rf"(?P<bound>(?:{bound})\s+)?(?:(?P<between>between\s+)?(?P<num>\d{{1,3}}(?:,\d{{3}})+"
                  rf"|\d+|{number_words})(?:\s+(?P<mult>{mult}))?(?:\s*(?:and|to|-|–)\s*"
                  rf"(?P<num2>\d{{1,3}}(?:,\d{{3}})+|\d+|{number_words}))?|(?P<vague>{vague_words}))")
-        victims = "|".join(sorted(map(re.escape, f["victims"]), key=len, reverse=True))
-        deaths = "|".join(sorted(map(re.escape, f["death_words"]), key=len, reverse=True))
+        victims = "|".join(sorted(map(re.escape, words(f["victims"])), key=len, reverse=True))
+        deaths = "|".join(sorted(map(re.escape, words(f["death_words"])), key=len, reverse=True))
         adjectives = r"(?:[a-z\-]+\s+){0,3}?"
-        self.before = re.compile(
+        before = re.compile(
             rf"(?<![\w,])(?:{count})\s+(?:of\s+(?:them|whom)\s+)?{adjectives}(?:(?:{victims})\s+)?"
             rf"(?:(?:who\s+)?(?:were|was|have\s+been|had\s+been|are|is|been)\s+)?"
-            rf"(?:reportedly\s+|allegedly\s+)?(?:{deaths})\b", re.I)
-        self.after = re.compile(
+            rf"(?:reportedly\s+|allegedly\s+)?(?:{deaths})\b", flags)
+        after = re.compile(
             rf"\b(?:killing|killed|kills|kill|massacred|executed|murdered|leaving|left)\s+"
-            rf"(?:{count})(?:\s+{adjectives}(?:{victims}))?", re.I)
-        self.single = re.compile(
+            rf"(?:{count})(?:\s+{adjectives}(?:{victims}))?", flags)
+        single = re.compile(
             r"\b(?:killing|killed|assassinated|assassination of|murdered|murder of)\s+(?:a|an|the)\s+"
             r"(?!\d|two\b|three\b|several\b|many\b)(?:[a-z\-]+\s+){0,2}?(?:[a-z]+)\b"
             r"|\b(?:was|were)\s+(?:shot\s+dead|killed|assassinated|murdered|executed|beheaded)\b",
-            re.I)
-        self.toll = re.compile(rf"death\s+toll\s+(?:rose\s+to|of|reached|stood\s+at|to)\s+{count}",
-                               re.I)
+            flags)
+        toll = re.compile(rf"death\s+toll\s+(?:rose\s+to|of|reached|stood\s+at|to)\s+{count}",
+                          flags)
+        return toll, before, after, single
 
     def _value(self, text: str | None) -> int | None:
         if not text:
@@ -135,17 +173,55 @@ class DeathCounter:
             return Toll(n, None, n)
         return Toll(n, n, n)
 
+    def lowered(self, text: str) -> str | None:
+        """text.lower() when `count_in` can read it instead of text, else None.
+
+        The lower-case regexes on lowered text match where the regexes
+        ignoring case match on text, with the same groups but in lower case
+        (which `_toll` reads in lower case anyway): lower() keeps offsets
+        unless text has "İ" (the only character lowering to two); it keeps
+        white space, digits, word characters and punctuation what they are
+        (no character lowers to another class); ASCII letters match ignoring
+        case only their other case and non-ASCII "K" (lowers to "k"), "ſ"
+        and "ı" (stay as they are: then no lowered text). All checked over all
+        code points when written."""
+        if self._lower_rx is None or "ſ" in text or "ı" in text:
+            return None
+        return lowered_text(text)
+
+    def count_in(self, text: str, a: int, b: int, lowered: str | None) -> Toll | None:
+        """count(text[a:b]), read from `lowered` (see `lowered`) with the
+        lower-case regexes, and without running those (and `single`) whose
+        words the clause lacks: they find nothing there. The words have no
+        lookarounds, so searching [a, b) of lowered is searching the slice."""
+        if lowered is None:
+            return self.count(text[a:b])
+        need = self._need_rx
+        if not need["any"].search(lowered, a, b):
+            return None                          # no word of any regex: the common case
+        toll, before, after, single = self._lower_rx
+        run = [rx for name, rx in (("toll", toll), ("before", before), ("after", after))
+               if need[name].search(lowered, a, b)]
+        if run and not need["count"].search(lowered, a, b):
+            run = []
+        if not run and not need["single"].search(lowered, a, b):
+            return None
+        return self._count(lowered[a:b], run, single)
+
     def count(self, text: str) -> Toll | None:
         """The first death toll the clause gives, or None."""
+        return self._count(text, (self.toll, self.before, self.after), self.single)
+
+    def _count(self, text: str, regexes, single: re.Pattern) -> Toll | None:
         found = []
-        for rx in (self.toll, self.before, self.after):
+        for rx in regexes:
             for m in rx.finditer(text):
                 toll = self._toll(m)
                 if toll is not None:
                     found.append((m.start(), toll))
         if found:
             return min(found, key=lambda x: x[0])[1]
-        m = self.single.search(text)
+        m = single.search(text)
         if m:
             return Toll(1, 1, 1)
         return None
@@ -175,6 +251,16 @@ class EventFinder:
         self.planned = _cue_regex(cues["certainty"]["planned"])
         self._alleged_in: dict[tuple[int, int], bool] = {}   # per story, see _alleges
         self.negations = _cue_regex(cues["negations"])
+        # case-sensitive twins of the cue regexes for lower-case text, and the
+        # characters a story must not have for them to match the same there
+        twins = [phrase_twin(cues["certainty"]["alleged"], self.alleged),
+                 phrase_twin(cues["certainty"]["planned"], self.planned),
+                 phrase_twin(cues["negations"], self.negations),
+                 lower_case_twin(NOT_ONLY, ["not only"])]
+        self._twins = None if any(rx is None and cue is not None for (rx, _), cue in zip(
+            twins, (self.alleged, self.planned, self.negations, NOT_ONLY))) \
+            else tuple(rx for rx, _ in twins)
+        self._twin_partners = "".join(sorted({c for _, chars in twins for c in chars}))
         self.deaths = DeathCounter(cues)
 
     # ------------------------------------------------------------ pieces
@@ -182,21 +268,44 @@ class EventFinder:
     def _negated(self, body: str, hit: Hit, floor: int) -> bool:
         """A negation among the three words before the trigger ("did not
         attack", "no one was killed", "failed to agree")."""
-        window = body[max(floor, hit.start - 30):hit.start]
+        if self.negations is None:
+            return False
+        alleged, planned, negations, not_only = self._cues
+        window = self._cue_text[max(floor, hit.start - 30):hit.start]
         words = window.split()[-3:]
         tail = " ".join(words)
-        return self.negations is not None and bool(self.negations.search(tail)) \
-            and not re.search(r"\bnot only\b", tail, re.I)
+        return bool(negations.search(tail)) and not not_only.search(tail)
 
     def _triggers(self, body: str, a: int, b: int, quotes: list[Quote]) -> list[Hit]:
         out = []
-        for h in self.triggers.find(body, a, b):
+        for h in self._scan.find(a, b):
             if any(q.start <= h.start < q.end for q in quotes):
                 continue
             if self._negated(body, h, a):
                 continue
             out.append(h)
         return out
+
+    def _quoted(self, pos: int) -> bool:
+        """any(q.start <= pos < q.end for q in quotes) of the story, by
+        bisection on the union of the quotations' spans."""
+        k = bisect_right(self._quote_starts, pos) - 1
+        return k >= 0 and pos < self._quote_ends[k]
+
+    def _trigger(self, body: str, a: int, b: int) -> Hit | None:
+        """_best(body, _triggers(body, a, b, quotes)): the hits are judged
+        one by one, up to the first finite verb."""
+        first = None
+        for h in self._scan.find(a, b):
+            if self._quoted(h.start) or self._negated(body, h, a):
+                continue
+            if h.pos == "verb" and h.form in FINITE:
+                before = body[max(0, h.start - 20):h.start].split()
+                if not (before and before[-1].lower() in ATTRIBUTIVE):
+                    return h
+            if first is None:
+                first = h
+        return first
 
     @staticmethod
     def _best(body: str, hits: list[Hit]) -> Hit | None:
@@ -211,42 +320,45 @@ class EventFinder:
         """Whether the sentence has an "allegedly" word; asked once per sentence
         however many dates it has (a run-on sentence can be very long)."""
         if sentence not in self._alleged_in:
-            self._alleged_in[sentence] = self.alleged.search(body, sentence[0], sentence[1]) is not None
+            self._alleged_in[sentence] = \
+                self._cues[0].search(self._cue_text, sentence[0], sentence[1]) is not None
         return self._alleged_in[sentence]
 
     def _certainty(self, body: str, a: int, b: int, trigger: Hit | None, when: DateMention | None,
                    sentence: tuple[int, int]) -> str:
+        alleged, planned, negations, not_only = self._cues
         if self.alleged is not None and self._alleges(body, sentence):
-            clause_hit = self.alleged.search(body, a, b)
+            clause_hit = alleged.search(self._cue_text, a, b)
             if clause_hit or b - a > 0.6 * (sentence[1] - sentence[0]):
                 return "alleged"
         if self.planned is not None:
             spots = [x for x in (trigger.start if trigger else None, when.start if when else None)
                      if x is not None]
             for spot in spots:
-                window = body[max(a, spot - 40):spot]
-                if self.planned.search(window):
+                window = self._cue_text[max(a, spot - 40):spot]
+                if planned.search(window):
                     return "planned"
         return "reported"
 
     @staticmethod
-    def _actors(body: str, a: int, b: int, trigger: Hit | None, mentions: list[ActorMention],
+    def _actors(body: str, a: int, b: int, trigger: Hit | None, mentions: SpanIndex,
                 actors: dict[str, Actor]) -> tuple[str | None, str | None]:
-        inside = [m for m in mentions if a <= m.start and m.end <= b and m.actor_id in actors]
+        inside = [m for m in mentions.within(a, b) if m.actor_id in actors]
         if not inside:
             return None, None
         pivot = trigger.start if trigger else a
         after = [m for m in inside if m.start >= (trigger.end if trigger else a)]
         passive = trigger is not None and (
-            trigger.pos == "noun" or trigger.form == "past" and re.search(
-                r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", body[max(a, pivot - 25):pivot]))
+            trigger.pos == "noun" or trigger.form == "past" and PASSIVE_BEFORE.search(
+                body[max(a, pivot - 25):pivot]))
         agent = next((m for m in after if passive and m.start - trigger.end < 60
-                      and re.search(r"\bby\s+(?:the\s+)?$", body[max(a, m.start - 8):m.start])),
+                      and BY_BEFORE.search(body[max(a, m.start - 8):m.start])),
                      None)
         before = [m for m in inside if m.end <= pivot]
         between = None
         if not before and trigger is not None:
-            between = re.match(r"[^.;]{0,40}?\bbetween\s", body[trigger.end:b])
+            # a slice as before (\b at its start), cut to what the regex can reach
+            between = BETWEEN_AFTER.match(body[trigger.end:min(b, trigger.end + BETWEEN_REACH)])
         if agent is not None:
             actor1 = agent
         elif before:
@@ -260,11 +372,11 @@ class EventFinder:
         return (actor1.actor_id if actor1 else None), (actor2.actor_id if actor2 else None)
 
     @staticmethod
-    def _place(a: int, b: int, places: list[PlaceMention], fallback: str | None) -> str | None:
+    def _place(a: int, b: int, places: SpanIndex, fallback: str | None) -> str | None:
         """The first town, division or site the clause names; else the story's
         country (a country named in a clause is mostly an actor: "France
         withdrew"); else the first country named."""
-        inside = [p for p in places if a <= p.start and p.end <= b]
+        inside = places.within(a, b)
         specific = [p for p in inside if p.place.feature_type != "country"]
         if specific:
             return specific[0].place.location_id
@@ -284,6 +396,26 @@ class EventFinder:
                          doubles, lambda d: (d.start, d.start + 1))      # not inside a quotation
         starts = [d.start for d in usable]
         self._alleged_in = {}
+        # the cue regexes and the text they read: their case-sensitive twins
+        # on the story in lower case where that is exact (see lower_case_twin)
+        self._cues, self._cue_text = (self.alleged, self.planned, self.negations, NOT_ONLY), body
+        if self._twins is not None:
+            lowered = lowered_text(body)
+            if lowered is not None and not any(c in body for c in self._twin_partners):
+                self._cues, self._cue_text = self._twins, lowered
+        # per story: the trigger words, mentions, places and death words, found once
+        self._lowered = self.deaths.lowered(body)
+        self._scan = self.triggers.scan(body)
+        mentions, places = SpanIndex(mentions), SpanIndex(places)
+        spans = []                                  # the union of the quotations
+        for q in sorted(quotes, key=lambda q: q.start):
+            if q.start >= q.end:
+                continue
+            if spans and q.start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], q.end)
+            else:
+                spans.append([q.start, q.end])
+        self._quote_starts, self._quote_ends = [x for x, _ in spans], [y for _, y in spans]
         for sent in sentences:
             here = usable[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
             here = self._drop_range_ends(body, here)
@@ -295,8 +427,7 @@ class EventFinder:
             bounds = self._regions(body, sent, here)
             for k, d in enumerate(here):
                 a, b = bounds[k]
-                hits = self._triggers(body, a, b, quotes)
-                trigger = self._best(body, hits) or previous
+                trigger = self._trigger(body, a, b) or previous
                 previous = trigger
                 events.append(self._event(body, sent, a, b, d, trigger, mentions, actors, places,
                                           country_location))
@@ -308,8 +439,7 @@ class EventFinder:
         ("On 3 May, X did Y") dates what follows each date; one that ends
         with it ("X did Y on 3 May") what precedes it. A clause break
         (";", ", and", ", when") between two dates separates their clauses."""
-        opening = re.fullmatch(r"\W*(?:(?:earlier|later|then|also|and|but|previously|meanwhile)"
-                               r"\W+)*", body[sent[0]:dates[0].start], re.I) is not None
+        opening = OPENING.fullmatch(body[sent[0]:dates[0].start]) is not None
         cuts = []
         for k in range(1, len(dates)):
             lo, hi = dates[k - 1].end, dates[k].start
@@ -336,7 +466,7 @@ class EventFinder:
                actors, places, country_location) -> Event:
         clause = (a, b)
         actor1, actor2 = self._actors(body, a, b, trigger, mentions, actors)
-        toll = self.deaths.count(body[a:b])
+        toll = self.deaths.count_in(body, a, b, self._lowered)
         start, end = clause
         start += len(body[start:end]) - len(body[start:end].lstrip(" ,;"))
         end = start + len(body[start:end].rstrip(" ,;"))
@@ -355,12 +485,13 @@ class EventFinder:
     def _undated(self, body, sent, quotes, mentions, actors, places, country_location) -> list[Event]:
         """A sentence without a date: an event only for a finite, past-tense
         trigger verb with an actor in the sentence."""
-        hits = [h for h in self._triggers(body, sent[0], sent[1], quotes)
-                if h.pos == "verb" and h.form == "past"]
-        if not hits:
-            return []
-        trigger = hits[0]
-        if not any(sent[0] <= m.start < sent[1] for m in mentions):
+        if not mentions.any_starting(sent[0], sent[1]):
+            return []                 # asked first: cheaper, and the answer is the same
+        # the first hit of _triggers(body, *sent, quotes) that is a past verb
+        trigger = next((h for h in self._scan.find(sent[0], sent[1])
+                        if h.pos == "verb" and h.form == "past" and not self._quoted(h.start)
+                        and not self._negated(body, h, sent[0])), None)
+        if trigger is None:
             return []
         return [self._event(body, sent, sent[0], sent[1], None, trigger, mentions, actors, places,
                             country_location)]
