@@ -257,7 +257,7 @@ _WORD_RUN = re.compile(r"\w+")
 
 
 def _heads(forms) -> frozenset | None:
-    """The first words of the keys (their leading word characters), when
+    r"""The first words of the keys (their leading word characters), when
     every key starts with an ASCII word followed by its end, a space or an
     apostrophe; else None (then `LexiconScan` tries every word start).
 
@@ -461,7 +461,7 @@ class LexiconScan:
         return hit
 
     def find(self, a: int, b: int) -> list[Hit]:
-        """The hits of `Lexicon.find(text, a, b)`, in order.
+        r"""The hits of `Lexicon.find(text, a, b)`, in order.
 
         The hit at a start p is that of the whole text, found once, when it
         ends by b and text[b] is no word character or hyphen: the regex then

@@ -89,7 +89,7 @@ def _name_like(token: str) -> bool:              # [A-Z][\w\-’'.]* ignoring ca
 
 
 def described(text: str) -> bool:
-    """DESCRIBED.fullmatch(text) is not None, without its backtracking: a
+    r"""DESCRIBED.fullmatch(text) is not None, without its backtracking: a
     determiner, white space, then words: up to 4 of `_word_like` and after
     them 1 to 4 of `_name_like` (each a piece of the regex's last group;
     pieces within a word only use up more of the 4). White space is what
