@@ -2,9 +2,12 @@
 releases, partitioned Parquet, Dask, and a start-up free of heavy imports."""
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -285,10 +288,27 @@ def test_extractors_kept_for_the_next_build_read_as_built_ones(tmp_path, monkeyp
     raw = (ALERTS / "ca-0421-sudan.txt").read_bytes()
     ref = load_reference(ETL)
     monkeypatch.setattr(story, "_BUILT", {})           # as in a new process
-    built = story.extractors(ref, "test-generation")
+    story.extractors(ref, "test-generation")
     assert (tmp_path / "extractors-test-generation.pickle").exists()
     read_by_built = process("sudan.txt", raw, ref)
-    monkeypatch.setattr(story, "_BUILT", {})
-    monkeypatch.setattr(story, "_extractors", lambda ref: pytest.fail("built again, not loaded"))
-    assert story.extractors(ref, "test-generation") is not built
-    assert process("sudan.txt", raw, ref) == read_by_built
+    # a new process: none of this one's module state (lexicons made here) helps it
+    script = textwrap.dedent(f"""
+        import pickle, sys
+        from pathlib import Path
+        from alertdata.extract import story
+        from alertdata.pipeline import process
+        from alertdata.reference import load_reference
+        def not_built(ref):
+            raise SystemExit("built again, not loaded")
+        story._extractors = not_built
+        ref = load_reference(Path({str(ETL)!r}))
+        story.extractors(ref, "test-generation")
+        raw = Path({str(ALERTS / "ca-0421-sudan.txt")!r}).read_bytes()
+        sys.stdout.buffer.write(pickle.dumps(process("sudan.txt", raw, ref)))
+        """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True,
+                         env={**os.environ, "ALERTDATA_CACHE": str(tmp_path)})
+    assert run.returncode == 0, run.stderr.decode()
+    read_by_loaded = pickle.loads(run.stdout)
+    assert read_by_loaded.rows["statements"] and read_by_loaded.rows["events"]
+    assert read_by_loaded == read_by_built

@@ -221,6 +221,12 @@ class Lexicon:
         self._lower_rx, self._partners = lower_case_twin(self._rx, self.forms)
         self._written: dict[str, tuple[str, str, str, str]] = {}
 
+    def __setstate__(self, state: dict) -> None:
+        """An unpickled lexicon (kept extractors, a worker's copy) registers
+        its first words too: `_word_index` only looks for those registered."""
+        self.__dict__.update(state)
+        _ALL_HEADS.update(self._head_bytes or ())
+
     def _hit(self, m: re.Match) -> Hit:
         return self._hit_at(m.string, m.start(), m.end())
 
