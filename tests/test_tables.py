@@ -50,6 +50,12 @@ def reference_merge(rows: pa.Table, key: str, rank: dict[str, int]) -> list[dict
 @pytest.mark.parametrize("seed", range(20))
 def test_entities_merged_in_arrow_equal_the_plain_merge(seed):
     rng = random.Random(seed)
+    rows, rank = entity_rows(rng)
+    assert merge_entities(rows, "actor_id", rank).to_pylist() == reference_merge(rows, "actor_id", rank)
+
+
+def entity_rows(rng: random.Random) -> tuple[pa.Table, dict[str, int]]:
+    """Unmerged actor rows of a dozen documents, and a document order."""
     docs = [f"doc{k}" for k in range(12)]
     n = rng.randrange(1, 80)
     rows = pa.table({
@@ -59,8 +65,7 @@ def test_entities_merged_in_arrow_equal_the_plain_merge(seed):
         DOC: [rng.choice(docs) for _ in range(n)]},
         schema=pa.schema([("actor_id", pa.string()), ("name", pa.string()),
                           ("aliases", pa.list_(pa.string())), (DOC, pa.string())]))
-    rank = {d: i for i, d in enumerate(rng.sample(docs, len(docs)))}
-    assert merge_entities(rows, "actor_id", rank).to_pylist() == reference_merge(rows, "actor_id", rank)
+    return rows, {d: i for i, d in enumerate(rng.sample(docs, len(docs)))}
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -89,3 +94,49 @@ def test_entities_merged_again_from_the_last_merge_equal_a_full_merge(seed):
     rows = pa.concat_tables([kept, new])
     assert remerge_entities(previous, rows, gone, new, "actor_id", rank).to_pylist() == \
         merge_entities(rows, "actor_id", rank).to_pylist()
+
+
+def chunked_by_document(table: pa.Table, rng: random.Random) -> pa.Table:
+    """table cut into a few chunks, each with its own `_doc` dictionary, as a
+    state read back and new rows added to it are."""
+    cuts = sorted({0, table.num_rows, *(rng.randrange(table.num_rows + 1) for _ in range(3))})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = table.slice(a, b - a)
+        tags = piece.column(DOC).combine_chunks().dictionary_encode()
+        pieces.append(piece.set_column(piece.schema.get_field_index(DOC),
+                                       pa.field(DOC, tags.type), tags.cast(pa.dictionary(pa.int32(), pa.string()))))
+    return pa.concat_tables(pieces, promote_options="permissive")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_entities_merged_from_chunks_with_their_own_dictionaries_equal_the_plain_merge(seed):
+    rng = random.Random(seed)
+    rows, rank = entity_rows(rng)
+    chunked = chunked_by_document(rows, rng)
+    assert chunked.column(DOC).num_chunks > 1 or rows.num_rows < 2
+    assert merge_entities(chunked, "actor_id", rank).to_pylist() == reference_merge(rows, "actor_id", rank)
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("slice_limit", [1_000, 2])
+def test_rows_split_by_document_equal_a_filter(seed, slice_limit, monkeypatch):
+    """A rebuild takes the rows of changed documents out of the state by
+    slicing around them (or filtering, when they are scattered)."""
+    from alertdata import tables
+
+    monkeypatch.setattr(tables, "SLICE_LIMIT", slice_limit)
+    rng = random.Random(seed)
+    docs = [f"doc{k:02d}" for k in range(10)]
+    tags = sorted(rng.choice(docs) for _ in range(rng.randrange(0, 60)))
+    if rng.random() < 0.3:
+        rng.shuffle(tags)                       # scattered runs
+    table = chunked_by_document(pa.table({"n": pa.array(range(len(tags)), pa.int64()),
+                                          DOC: pa.array(tags, pa.string())}), rng) if tags else \
+        pa.table({"n": pa.array([], pa.int64()), DOC: pa.array([], pa.dictionary(pa.int32(), pa.string()))})
+    stay = pa.array(rng.sample(docs, rng.randrange(0, 11)), pa.string())
+    keep = tables.doc_mask(table.column(DOC), stay)
+    assert keep.to_pylist() == [t in stay.to_pylist() for t in tags]
+    kept, gone = tables.split_rows(table, keep)
+    assert kept.column("n").to_pylist() == [k for k, t in enumerate(tags) if t in stay.to_pylist()]
+    assert gone.column("n").to_pylist() == [k for k, t in enumerate(tags) if t not in stay.to_pylist()]

@@ -80,6 +80,49 @@ def _sorted(spec: TableSpec, table: pa.Table) -> pa.Table:
     return table.sort_by([(c, "ascending") for c in spec.order])
 
 
+def doc_mask(docs: pa.ChunkedArray, value_set: pa.Array) -> pa.ChunkedArray:
+    """Whether each row's `_doc` tag is in value_set. The test is made on
+    each distinct dictionary once (the chunks of a state share one) and
+    spread to the rows by their indices, not on every row's string."""
+    masks, last, last_mask = [], None, None
+    for chunk in docs.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            masks.append(pc.is_in(chunk, value_set=value_set))
+            continue
+        if last is None or not (chunk.dictionary is last or chunk.dictionary.equals(last)):
+            last, last_mask = chunk.dictionary, pc.is_in(chunk.dictionary, value_set=value_set)
+        masks.append(pc.take(last_mask, chunk.indices))
+    return pa.chunked_array(masks, pa.bool_())
+
+
+# More runs of rows than this to take out of a table, and it is filtered
+# (a copy) rather than cut into slices around them.
+SLICE_LIMIT = 1_000
+
+
+def split_rows(table: pa.Table, keep: pa.ChunkedArray) -> tuple[pa.Table, pa.Table]:
+    """(the rows where keep is true, the others). A rebuild takes a few
+    documents' rows out of a million: the kept rows are then slices of the
+    table around them, not a copy of it (nor a read of its every page, when
+    the table is memory-mapped)."""
+    drop = pc.indices_nonzero(pc.invert(keep).combine_chunks())
+    if len(drop) == 0:
+        return table, table.schema.empty_table()
+    gone = table.take(drop)
+    at = drop.to_numpy()
+    breaks = (at[1:] != at[:-1] + 1).nonzero()[0]
+    if len(breaks) >= SLICE_LIMIT:
+        return table.filter(keep), gone
+    starts = [int(at[0]), *(int(at[i + 1]) for i in breaks)]
+    ends = [*(int(at[i]) + 1 for i in breaks), int(at[-1]) + 1]
+    pieces, pos = [], 0
+    for start, end in zip(starts, ends):
+        pieces.append(table.slice(pos, start - pos))
+        pos = end
+    pieces.append(table.slice(pos))
+    return pa.concat_tables([p for p in pieces if p.num_rows] or [table.schema.empty_table()]), gone
+
+
 # Up to this many new rows are placed among the old ones by binary search;
 # more are sorted in with them.
 MERGE_LIMIT = 5_000
@@ -217,6 +260,7 @@ def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | N
     fresh_tables = fresh.tables()
     dropped = set(fresh.keys) - fresh_keys     # duplicates rejected after their rows arrived
     rank = {doc_key(d): i for i, d in enumerate(kept)}
+    reused_docs = pa.array(reused, pa.string())
     out = Assembled(tables={}, kept=kept, rejected=rejected)
     for spec in TABLES:
         if spec.name == "rejects":
@@ -226,15 +270,11 @@ def assemble(results: list[Extracted | Rejected], state: dict[str, pa.Table] | N
             continue
         new = fresh_tables[spec.name]
         if dropped:
-            new = new.filter(pc.invert(pc.is_in(new.column(DOC), value_set=pa.array(sorted(dropped)))))
+            new = new.filter(pc.invert(doc_mask(new.column(DOC), pa.array(sorted(dropped)))))
         old = new.schema.empty_table()
         gone = old
         if reused:
-            old = state[spec.name]
-            keep = pc.is_in(old.column(DOC), value_set=pa.array(reused))
-            if not pc.all(keep).as_py():        # (no copy when every old row stays)
-                gone = old.filter(pc.invert(keep))
-                old = old.filter(keep)
+            old, gone = split_rows(state[spec.name], doc_mask(state[spec.name].column(DOC), reused_docs))
             if spec.name == "alerts":
                 out.changed_alerts = set(gone.column("alert_id").to_pylist()) | \
                     set(new.column("alert_id").to_pylist())
@@ -280,25 +320,20 @@ def merge_entities(rows: pa.Table, key: str, rank: dict[str, int]) -> pa.Table:
     its id (in id order) and of its document; a stable sort on the two picks
     each id's first row, and the (id, alias) pairs, deduplicated and sorted,
     are gathered back into one list per id."""
-    rows = rows.combine_chunks()
+    doc_rank = _doc_ranks(rows.column(DOC), rank)
+    rows = rows.drop_columns([DOC]).combine_chunks()
     n = rows.num_rows
     if n == 0:
-        return rows.drop_columns([DOC])
+        return rows
     ids = pc.dictionary_encode(rows.column(key)).chunk(0)
     id_rank = pc.rank(ids.dictionary, sort_keys="ascending", tiebreaker="first")   # 1-based
     row_id_rank = pc.take(id_rank, ids.indices)
-    docs = rows.column(DOC).chunk(0)
-    if not pa.types.is_dictionary(docs.type):
-        docs = docs.dictionary_encode()
-    # (a dictionary may still name documents whose rows were filtered out)
-    doc_rank = pc.take(pa.array([rank.get(d, -1) for d in docs.dictionary.to_pylist()], pa.int64()),
-                       docs.indices)
     order = pa.table({"id": row_id_rank, "doc": doc_rank, "row": pa.array(range(n), pa.int64())}) \
         .sort_by([("id", "ascending"), ("doc", "ascending"), ("row", "ascending")])
     sorted_ids = order.column("id").combine_chunks()
     first = pc.indices_nonzero(pc.fill_null(pc.not_equal(sorted_ids, _shifted(sorted_ids)), True))
     chosen = pc.take(order.column("row"), first)
-    table = rows.drop_columns([DOC]).take(chosen)
+    table = rows.take(chosen)
     # every alias of every row, as (id rank, alias) pairs, distinct and sorted
     aliases = rows.column("aliases").combine_chunks()
     pairs = pa.table({"id": pc.take(row_id_rank, pc.list_parent_indices(aliases)),
@@ -311,6 +346,22 @@ def merge_entities(rows: pa.Table, key: str, rank: dict[str, int]) -> pa.Table:
     merged = pa.array([lists.get(i, []) for i in pc.take(row_id_rank, chosen).to_pylist()],
                       type=table.schema.field(column).type)
     return table.set_column(column, table.schema.field(column), merged)
+
+
+def _doc_ranks(docs: pa.ChunkedArray, rank: dict[str, int]) -> pa.Array:
+    """Each row's document rank (-1 for a document not in `rank`: a
+    dictionary may still name documents whose rows were filtered out), made
+    on each distinct dictionary once rather than on the strings of every row
+    (combining chunks with many dictionaries would unify them all)."""
+    pieces, last, last_ranks = [], None, None
+    for chunk in docs.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary_encode()
+        if last is None or not (chunk.dictionary is last or chunk.dictionary.equals(last)):
+            last = chunk.dictionary
+            last_ranks = pa.array([rank.get(d, -1) for d in last.to_pylist()], pa.int64())
+        pieces.append(pc.take(last_ranks, chunk.indices))
+    return pa.concat_arrays(pieces) if pieces else pa.array([], pa.int64())
 
 
 def _shifted(values: pa.Array) -> pa.Array:
