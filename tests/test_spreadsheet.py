@@ -183,3 +183,25 @@ def test_dates_excel_cannot_hold_are_text_and_control_characters_are_escaped(tmp
     assert [r[0].value for r in rows[1:]] == [dt.datetime(d.year, d.month, d.day) for d in days[1:]]
     assert [unescape(r[1].value) for r in rows] == ["a\x01b", "x & <y>", "_x0041_", "\x1fz", "ok"]
     assert rows[2][1].value == "_x005F_x0041_"      # escaped, so Excel does not read it as "A"
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_chunks_begin_where_an_alert_whose_id_is_picked_begins(seed):
+    """Chunk bounds found in Arrow equal the row-by-row rule: a new chunk at
+    the first row of each alert whose id's CRC is 0 modulo CHUNK_ALERTS."""
+    import random
+    import zlib
+
+    rng = random.Random(seed)
+    ids = []
+    for _ in range(rng.randrange(1, 300)):
+        ids += [rng.choice([None, *(f"cw-{k}-20240501-1" for k in range(60))])] * rng.randrange(1, 4)
+    starts, previous = [0], ids[0]
+    for i in range(1, len(ids)):
+        if ids[i] != previous:
+            previous = ids[i]
+            if ids[i] is not None and zlib.crc32(ids[i].encode()) % spreadsheet.CHUNK_ALERTS == 0:
+                starts.append(i)
+    table = pa.concat_tables([pa.table({"alert_id": pa.array(ids[:5], pa.string())}),
+                              pa.table({"alert_id": pa.array(ids[5:], pa.string())})])
+    assert spreadsheet.chunk_bounds(table) == list(zip(starts, starts[1:] + [len(ids)]))

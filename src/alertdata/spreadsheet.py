@@ -226,15 +226,14 @@ def chunk_bounds(table: pa.Table) -> list[tuple[int, int]]:
         return []
     if "alert_id" not in table.column_names:
         return [(a, min(a + CHUNK_ROWS, n)) for a in range(0, n, CHUNK_ROWS)]
-    ids = table.column("alert_id").to_pylist()
+    ids = table.column("alert_id").combine_chunks()
+    # the rows where the alert changes (a null beside anything counts as a change)
+    changes = pc.add(pc.indices_nonzero(pc.fill_null(pc.not_equal(ids.slice(1), ids.slice(0, n - 1)),
+                                                     True)), 1)
     starts = [0]
-    previous = ids[0]
-    for i in range(1, n):
-        alert = ids[i]
-        if alert != previous:
-            previous = alert
-            if alert is not None and zlib.crc32(alert.encode()) % CHUNK_ALERTS == 0:
-                starts.append(i)
+    for i, alert in zip(changes.to_pylist(), pc.take(ids, changes).to_pylist()):
+        if alert is not None and zlib.crc32(alert.encode()) % CHUNK_ALERTS == 0:
+            starts.append(i)
     return list(zip(starts, starts[1:] + [n]))
 
 
