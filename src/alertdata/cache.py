@@ -123,6 +123,15 @@ class ExtractionCache:
             found.update(rows)
         return found
 
+    def has_many(self, keys: list[str]) -> set[str]:
+        """The keys among `keys` that have an entry (without reading it)."""
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            found.update(key for (key,) in self._con.execute(
+                f"SELECT key FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Store packed results (key, bytes), as the workers made them."""
         with self._con:
@@ -223,6 +232,7 @@ def forget_build(out: Path) -> None:
 
 STATE_FORMAT = 5
 WORKBOOK_CHUNKS = "workbook-chunks.pickle"
+STATE_CHUNKS = 16          # a state table in more pieces than this is saved as one
 
 
 @dataclass
@@ -274,29 +284,56 @@ def clean_state_leftovers() -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def save_state(out: Path, gen: str, results: dict, tables: dict, workbook: dict | None = None) -> None:
-    """Keep the rows of a published build, and its workbook's chunks, for
-    the next one (replacing the previous state of `out` atomically)."""
+class StateWriter:
+    """Keeps the rows of a build, and its workbook's chunks, for the next
+    one. The rows are written as soon as the tables are assembled, in a
+    background thread (Arrow writes outside the GIL) while the release is
+    validated and written; `finish` adds the results and, once the release
+    is published, replaces the previous state of `out` atomically. Until
+    then the rows lie in a staging folder named with this process's id,
+    which `discard` (or, after a kill, `clean_state_leftovers`) removes."""
+
+    def __init__(self, out: Path, gen: str, tables: dict):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.generation, self.names = gen, list(tables)
+        self.folder = _state_dir(out)
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.folder.parent / f".state-{self.folder.name}-{os.getpid()}"
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir()
+        self._pool = ThreadPoolExecutor(1)
+        self._rows = self._pool.submit(_write_state_tables, self.tmp, tables)
+
+    def finish(self, results: dict, workbook: dict | None = None) -> None:
+        try:
+            self._rows.result()
+            with (self.tmp / "results.pickle").open("wb") as fh:
+                pickle.dump({"format": STATE_FORMAT, "generation": self.generation,
+                             "tables": self.names, "results": results}, fh, protocol=5)
+            if workbook:
+                with (self.tmp / WORKBOOK_CHUNKS).open("wb") as fh:
+                    pickle.dump(workbook, fh, protocol=5)
+            pause_point("state")
+            replace_dir(self.tmp, self.folder,
+                        aside=self.folder.with_name(self.folder.name + f".old-{os.getpid()}"))
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        self._pool.shutdown(wait=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _write_state_tables(folder: Path, tables: dict) -> None:
     import pyarrow as pa
 
-    folder = _state_dir(out)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".state-{folder.name}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        for name, table in tables.items():      # uncompressed, so that loading is a memory map
-            table = table.unify_dictionaries()  # (an IPC file holds one dictionary a column)
-            with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as fh, \
-                    pa.ipc.new_file(fh, table.schema) as writer:
-                writer.write_table(table)
-        with (tmp / "results.pickle").open("wb") as fh:
-            pickle.dump({"format": STATE_FORMAT, "generation": gen, "tables": list(tables),
-                         "results": results}, fh, protocol=5)
-        if workbook:
-            with (tmp / WORKBOOK_CHUNKS).open("wb") as fh:
-                pickle.dump(workbook, fh, protocol=5)
-        pause_point("state")
-        replace_dir(tmp, folder, aside=folder.with_name(folder.name + f".old-{os.getpid()}"))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    for name, table in tables.items():      # uncompressed, so that loading is a memory map
+        table = table.unify_dictionaries()  # (an IPC file holds one dictionary a column)
+        if table.num_columns and table.column(0).num_chunks > STATE_CHUNKS:
+            # as many chunks as a cold build had batches: joined once, else
+            # every later build unifies the document tags of each one again
+            table = table.combine_chunks()
+        with pa.OSFile(str(folder / f"{name}.arrow"), "wb") as fh, \
+                pa.ipc.new_file(fh, table.schema) as writer:
+            writer.write_table(table)

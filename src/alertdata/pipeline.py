@@ -206,61 +206,90 @@ def _state_key(i: Input) -> str:
     return f"{i.source_path}\0{i.sha256}"        # = tables.doc_key of its result
 
 
-def extract_inputs(inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int,
-                   scheduler: str | None, store: ExtractionCache | None,
-                   report: BuildReport, fresh: FreshRows,
-                   known: dict | None = None) -> list[Extracted | Rejected]:
-    """Each input's result without its rows, in input order: from `known`
-    (the last build's results, whose rows are in its state), else from the
-    cache when this generation has read the same file before, else extracted
-    (locally in `jobs` processes, or on the Dask cluster at `scheduler`) and
-    cached. The rows of every document not in `known` go into `fresh` as its
-    result arrives (the workers hand them over as Arrow tables; cached ones
-    are converted here), so no more than a batch of them is held as Python
-    objects."""
-    known = known or {}
-    readable = [i for i in inputs if i.unreadable is None and _state_key(i) not in known]
-    keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
-    done: dict[str, Extracted | Rejected] = {}
+class Extraction:
+    """The documents a build must extract, sent to the workers as soon as
+    they are known: those neither in the last build's state (`known`, whose
+    rows the state holds) nor in the cache for this generation. They are
+    read (in `jobs` local processes, or on the Dask cluster at `scheduler`)
+    while the build imports its writers; `results` gathers everything."""
 
-    def take(path: str, blob: bytes) -> bool:
+    def __init__(self, inputs: list[Input], etl_folder: Path, gen: str, *, jobs: int,
+                 scheduler: str | None, store: ExtractionCache | None, known: dict | None = None):
+        self.inputs, self.etl_folder, self.gen = inputs, etl_folder, gen
+        self.jobs, self.scheduler, self.store, self.known = jobs, scheduler, store, known or {}
+        readable = [i for i in inputs if i.unreadable is None and _state_key(i) not in self.known]
+        self.keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
+        stored = store.has_many(list(self.keys.values())) if store else set()
+        self.cached = [i for i in readable if self.keys[i.source_path] in stored]
+        self.todo = [i for i in readable if self.keys[i.source_path] not in stored]
+        self._run = self._start(self.todo)
+
+    def _start(self, todo: list[Input]):
+        items = [(i.source_path, i.raw) for i in todo]
+        if self.scheduler:
+            return workers.run_dask(items, self.etl_folder, self.scheduler, self.gen)
+        return workers.run_local(items, self.etl_folder, self.jobs, self.gen)
+
+    def close(self) -> None:
+        """Stop the workers (when the build fails before taking their results)."""
+        self._run.close()
+
+    def results(self, report: BuildReport, fresh: FreshRows) -> list[Extracted | Rejected]:
+        """Each input's result without its rows, in input order: from
+        `known`, from the cache, or extracted (and then cached). The rows of
+        every document not in `known` go into `fresh` as its result arrives
+        (the workers hand them over as Arrow tables; cached ones are
+        converted here), so no more than a batch of them is held as Python
+        objects."""
+        done: dict[str, Extracted | Rejected] = {}
+
+        def take(path: str, blob: bytes | None) -> bool:
+            if blob is None:                  # pruned by another build meanwhile
+                return False
+            try:
+                result = unpack(blob)
+            except ValueError:      # a damaged cache entry costs a re-extraction, nothing else
+                return False
+            if isinstance(result, Extracted):
+                fresh.add(result)
+                result = result.without_rows()
+            done[path] = result
+            return True
+
+        blobs = self.store.get_many([self.keys[i.source_path] for i in self.cached]) if self.store else {}
+        again = [i for i in self.cached if not take(i.source_path, blobs.get(self.keys[i.source_path]))]
+        del blobs
+        self._gather(self._run, self.todo, done, fresh)
+        if again:
+            self._gather(self._start(again), again, done, fresh)
+        report.extracted = len(self.todo) + len(again)
+        report.cached = sum(i.unreadable is None for i in self.inputs) - report.extracted
+        self.todo = self.cached = []           # (their bytes are no longer needed)
+        return [i.unreadable or self.known.get(_state_key(i)) or done[i.source_path] for i in self.inputs]
+
+    def _gather(self, run, todo: list[Input], done: dict, fresh: FreshRows) -> None:
+        paths = iter(i.source_path for i in todo)
+        unsaved: list[tuple[str, bytes]] = []
         try:
-            result = unpack(blob)
-        except ValueError:      # a damaged cache entry costs a re-extraction, nothing else
-            return False
-        if isinstance(result, Extracted):
-            fresh.add(result)
-            result = result.without_rows()
-        done[path] = result
-        return True
-
-    cached = store.get_many(list(keys.values())) if store else {}
-    todo = [i for i in readable
-            if keys[i.source_path] not in cached or not take(i.source_path, cached[keys[i.source_path]])]
-    del cached
-    items = [(i.source_path, i.raw) for i in todo]
-    paths = iter(path for path, _ in items)
-    unsaved: list[tuple[str, bytes]] = []
-    try:
-        stream = (workers.run_dask(items, etl_folder, scheduler, gen) if scheduler
-                  else workers.run_local(items, etl_folder, jobs, gen))
-        for batch in stream:
-            batch_paths = [next(paths) for _ in batch.results]
-            done.update(zip(batch_paths, batch.results))
-            fresh.add_converted([doc_key(r) for r in batch.results if isinstance(r, Extracted)],
-                                batch.rows)
-            if store:
-                unsaved += [(keys[p], blob) for p, blob in zip(batch_paths, batch.packed)]
-                if len(unsaved) >= CACHE_BATCH:
-                    store.put_many(unsaved)
-                    unsaved = []
-    except workers.WorkerError as e:
-        raise BuildError(str(e)) from e
-    if store and unsaved:
-        store.put_many(unsaved)
-    report.extracted = len(todo)
-    report.cached = sum(i.unreadable is None for i in inputs) - len(todo)
-    return [i.unreadable or known.get(_state_key(i)) or done[i.source_path] for i in inputs]
+            for batch in run:
+                batch_paths = [next(paths) for _ in batch.results]
+                done.update(zip(batch_paths, batch.results))
+                if batch.rows is None:            # left in the packed results by the worker
+                    for result, blob in zip(batch.results, batch.packed):
+                        if isinstance(result, Extracted):
+                            fresh.add(unpack(blob))
+                else:
+                    fresh.add_converted([doc_key(r) for r in batch.results if isinstance(r, Extracted)],
+                                        batch.rows)
+                if self.store:
+                    unsaved += [(self.keys[p], blob) for p, blob in zip(batch_paths, batch.packed)]
+                    if len(unsaved) >= CACHE_BATCH:
+                        self.store.put_many(unsaved)
+                        unsaved = []
+        except workers.WorkerError as e:
+            raise BuildError(str(e)) from e
+        if self.store and unsaved:
+            self.store.put_many(unsaved)
 
 
 def _fingerprint(gen: str, inputs: list[Input], settings: dict) -> str:
@@ -324,49 +353,46 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
         cache.clean_state_leftovers()
         if (recorded := cache.recorded_build(out, fingerprint)) is not None:
             return BuildReport.from_record(out, recorded)
-    from . import export
-
     report = BuildReport(out=out, documents=len(sources), seconds=clock.seconds)
     state = cache.load_state(out, gen) if use_cache else None
     known, state_tables = (state.results, state.tables) if state else ({}, None)
     workbook_chunks = state.workbook if state else {}
     del state
-    # the previous release's database, copied in the background while the
-    # build reads, to be updated with the changed rows
-    previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
-    db_copy = export.DatabaseCopy(previous_db, out) if previous_db else None
+    store = cache.ExtractionCache(gen) if use_cache else None
+    extraction = db_copy = None
     try:
-        return _read_check_publish(read, out, gen, etl_folder, fingerprint, report, clock,
+        extraction = Extraction(read, etl_folder, gen, jobs=jobs or workers.default_jobs(),
+                                scheduler=scheduler, store=store, known=known)
+        from . import export      # (its imports take a second, while the workers read)
+
+        # the previous release's database, copied in the background while the
+        # build reads, to be updated with the changed rows
+        previous_db = cache.reusable_database(out, gen, export.DB_NAME) if use_cache else None
+        db_copy = export.DatabaseCopy(previous_db, out) if previous_db else None
+        return _read_check_publish(read, out, gen, extraction, fingerprint, report, clock,
                                    known, state_tables, workbook_chunks, db_copy, strict=strict,
-                                   jobs=jobs, scheduler=scheduler, use_cache=use_cache,
-                                   partition_by=partition_by, n_sources=len(sources))
+                                   use_cache=use_cache, partition_by=partition_by, n_sources=len(sources))
     finally:
+        if extraction:
+            extraction.close()
+        if store:
+            store.close()
         if db_copy:
             db_copy.discard()
 
 
-def _read_check_publish(read: list[Input], out: Path, gen: str, etl_folder: Path, fingerprint: str,
+def _read_check_publish(read: list[Input], out: Path, gen: str, extraction: Extraction, fingerprint: str,
                         report: BuildReport, clock: _Clock, known: dict, state_tables: dict | None,
-                        workbook_chunks: dict, db_copy, *, strict: bool, jobs: int | None,
-                        scheduler: str | None, use_cache: bool, partition_by: str | None,
-                        n_sources: int) -> BuildReport:
+                        workbook_chunks: dict, db_copy, *, strict: bool, use_cache: bool,
+                        partition_by: str | None, n_sources: int) -> BuildReport:
     """The rest of `build` once the inputs are read and the last build's
     state is loaded: extract, assemble, validate, publish, keep the state."""
-    from . import export
     from .tables import FreshRows, assemble
-    from .validate import ValidationFailed, validate_tables
 
-    store = cache.ExtractionCache(gen) if use_cache else None
     fresh = FreshRows()
-    try:
-        results = extract_inputs(read, etl_folder, gen, jobs=jobs or workers.default_jobs(),
-                                 scheduler=scheduler, store=store, report=report, fresh=fresh,
-                                 known=known)
-        if store:
-            store.touch_and_prune()
-    finally:
-        if store:
-            store.close()
+    results = extraction.results(report, fresh)
+    if extraction.store:
+        extraction.store.touch_and_prune()
     read[:] = []                # the inputs' bytes are no longer needed (the caller shares this list)
     clock.lap("extract")
     from_state = frozenset(k for k, r in known.items() if isinstance(r, Extracted))
@@ -383,6 +409,24 @@ def _read_check_publish(read: list[Input], out: Path, gen: str, etl_folder: Path
                                      for r in assembled.rejected))
     if not assembled.kept:   # still published: the rejects table accounts for every input
         report.warnings.append(("*", f"no alerts: all {n_sources} input(s) were rejected"))
+    # the rows are kept for the next build while this one validates and writes
+    state = cache.StateWriter(out, gen, assembled.state) if use_cache else None
+    try:
+        return _validate_and_publish(assembled, rejected_read, out, gen, fingerprint, report, clock,
+                                     workbook_chunks, db_copy, partition_by=partition_by, state=state)
+    finally:
+        if state:
+            state.discard()
+
+
+def _validate_and_publish(assembled, rejected_read: list[Rejected], out: Path, gen: str, fingerprint: str,
+                          report: BuildReport, clock: _Clock, workbook_chunks: dict, db_copy, *,
+                          partition_by: str | None, state: cache.StateWriter | None) -> BuildReport:
+    """Validate and write the assembled tables, swap the release in, record
+    the build and keep its state."""
+    from . import export
+    from .validate import ValidationFailed, validate_tables
+
     # Validation runs beside the writing of the release (both mostly outside
     # the GIL, in Arrow, pandas, DuckDB and zlib); the release is swapped in
     # only when the tables passed. Should invalid rows also make a writer
@@ -417,10 +461,9 @@ def _read_check_publish(read: list[Input], out: Path, gen: str, etl_folder: Path
     report.rows = {name: t.num_rows for name, t in tables.items()}
     report.stories = tables["alerts"].num_rows
     report.published = True
-    if use_cache:
+    if state:
         cache.record_build(out, fingerprint, gen, report.to_record())
-        cache.save_state(out, gen, {doc_key(r): r for r in assembled.kept + rejected_read},
-                         assembled.state, written.workbook_chunks)
+        state.finish({doc_key(r): r for r in assembled.kept + rejected_read}, written.workbook_chunks)
     return report
 
 

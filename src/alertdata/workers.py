@@ -14,6 +14,7 @@ import gc
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator
@@ -50,41 +51,66 @@ class Batch:
     without its rows (in input order), each result packed for the cache
     (`records.pack`), and all their rows already as Arrow tables, tagged
     with their document (`tables.FreshRows`): the build process stores the
-    bytes and appends the tables without turning a row into Python objects."""
+    bytes and appends the tables without turning a row into Python objects.
+    `rows` is None when the worker left the rows in the packed results (a
+    lone worker reading a few documents: the build converts them, and the
+    worker starts sooner without importing the table schemas)."""
     results: list
     packed: list[bytes]
-    rows: dict
+    rows: dict | None
 
 
-def extract_batch(items: list[tuple[str, bytes]], ref) -> Batch:
-    """`pipeline.process` for each (source_path, bytes), as a Batch."""
+def extract_batch(items: list[tuple[str, bytes]], ref, convert: bool = True) -> Batch:
+    """`pipeline.process` for each (source_path, bytes), as a Batch (with
+    `convert`, its rows as Arrow tables too)."""
     from .pipeline import process
     from .records import Extracted, pack
-    from .tables import FreshRows
 
     results, packed = [], []
-    rows = FreshRows(batch_rows=1 << 60)
+    if convert:
+        from .tables import FreshRows
+        rows = FreshRows(batch_rows=1 << 60)
     for path, raw in items:
         result = process(path, raw, ref)
         if isinstance(result, Extracted):
             columns = result.by_column()         # (turned by column once, for both)
-            rows.add(result, columns)
+            if convert:
+                rows.add(result, columns)
             packed.append(pack(result, columns))
             result = result.without_rows()
         else:
             packed.append(pack(result))
         results.append(result)
-    return Batch(results, packed, rows.tables())
+    return Batch(results, packed, rows.tables() if convert else None)
 
 
 # ---------------------------------------------------------------- local
 
 _POOL_ETL: Path | None = None
+_POOL_GENERATION: str | None = None
+_POOL_CONVERT = True
 
 
-def _pool_init(etl_folder: str) -> None:
-    global _POOL_ETL
-    _POOL_ETL = Path(etl_folder)
+def _pool_init(etl_folder: str, generation: str | None, convert: bool, parent: int) -> None:
+    global _POOL_ETL, _POOL_GENERATION, _POOL_CONVERT
+    _POOL_ETL, _POOL_GENERATION, _POOL_CONVERT = Path(etl_folder), generation, convert
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel stop this worker when the build that started it dies
+    (killed, say, by the OOM killer): a worker left writing to a pipe whose
+    reader is gone would wait forever (Linux only)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:        # died before the request was made
+        os._exit(1)
 
 
 def _extract_batch_local(batch: list[tuple[str, bytes]]) -> Batch:
@@ -92,49 +118,78 @@ def _extract_batch_local(batch: list[tuple[str, bytes]]) -> Batch:
     from .reference import load_reference
 
     ref = load_reference(_POOL_ETL)
-    extractors(ref)
-    return extract_batch(batch, ref)
+    extractors(ref, _POOL_GENERATION)      # inherited from the parent, or loaded or built here
+    return extract_batch(batch, ref, _POOL_CONVERT)
 
 
 def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+class LocalRun:
+    """The batches of a `run_local`, in order, as they come; `close` stops
+    the workers (and is called when the last batch has been taken)."""
+
+    def __init__(self, batches: Iterator[Batch], pool: ProcessPoolExecutor | None = None):
+        self._batches, self._pool = batches, pool
+
+    def __iter__(self) -> Iterator[Batch]:
+        try:
+            for batch in self._batches:
+                yield batch
+                pause_point("extract")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            gc.unfreeze()
+
+
 def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int,
-              generation: str | None = None) -> Iterator[Batch]:
-    """Batches of results of `process` for the (source_path, bytes) items,
-    in order, as they come, using up to `jobs` processes. With fork (Linux),
-    workers inherit the reference data and extractors already built here
-    instead of building their own; with the build's `generation`, the
-    extractors are kept for the next build (`story.extractors`)."""
+              generation: str | None = None) -> LocalRun:
+    """The results of `process` for the (source_path, bytes) items, in
+    batches, using up to `jobs` processes, started at once: the workers are
+    at it while the caller goes on (a rebuild imports its writers meanwhile).
+
+    Where processes fork (Linux), even a few documents go to a worker, and
+    the extractors are loaded there (from the pickle the last build of this
+    `generation` kept, `story.extractors`) while this process does the rest
+    of the build's work; several workers inherit the extractors built here
+    once, before they are forked, instead of each building their own. Where
+    they do not, a few documents are read in this process when iterated."""
     from .extract.story import extractors
     from .reference import load_reference
 
+    if not items:
+        return LocalRun(iter(()))
     ref = load_reference(etl_folder)
     workers = min(jobs, len(items) // DOCS_PER_WORKER)
-    methods = multiprocessing.get_all_start_methods()
-    if workers <= 1 or "fork" in methods:
-        extractors(ref, generation)      # build once (before the workers are forked)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 and not fork:
+        extractors(ref, generation)
+        return LocalRun(extract_batch(batch, ref) for batch in _batches(items, BATCH))
+    workers = max(1, workers)
+    if workers > 1 and fork:
+        extractors(ref, generation)      # built once, before the workers are forked
     # The reference data and extractors live as long as the process: out of
     # the collector's sight, its full collections no longer walk them (a few
     # percent of the extraction time), and forked workers keep sharing their
     # memory pages instead of copying them as the collector touches them.
     gc.freeze()
+    context = multiprocessing.get_context("fork" if fork else None)
+    size = max(1, min(BATCH, len(items) // (workers * 4)))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_init,
+                               initargs=(str(etl_folder), generation, workers > 1, os.getpid()))
     try:
-        if workers <= 1:
-            for batch in _batches(items, BATCH):
-                yield extract_batch(batch, ref)
-                pause_point("extract")
-            return
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        size = max(1, min(BATCH, len(items) // (workers * 4)))
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_init,
-                                 initargs=(str(etl_folder),)) as pool:
-            for batch in pool.map(_extract_batch_local, _batches(items, size)):
-                yield batch
-                pause_point("extract")
-    finally:
+        batches = pool.map(_extract_batch_local, _batches(items, size))   # submitted now
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
         gc.unfreeze()
+        raise
+    return LocalRun(batches, pool)
 
 
 # ---------------------------------------------------------------- Dask
