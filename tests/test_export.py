@@ -109,3 +109,21 @@ def test_published_schemas_are_current(tmp_path):
         committed = ROOT / "schemas" / path.name
         assert committed.exists(), f"{committed} missing: run `alertdata schemas`"
         assert committed.read_text() == path.read_text(), f"{committed} is stale: run `alertdata schemas`"
+
+
+def test_parquet_bytes_do_not_depend_on_how_the_rows_are_chunked(tmp_path):
+    """A rebuild's tables are slices of the last build's rows with the new
+    ones between them; Arrow's writer closes pages where chunks end, so the
+    same rows in other chunks gave other Parquet bytes at archive scale."""
+    import pyarrow as pa
+
+    from alertdata.export import write_parquet
+
+    n = 200_000
+    table = pa.table({"alert_id": [f"cw-{k // 7}-20240501-1" for k in range(n)],
+                      "summary": [f"On {k % 28 + 1} May, something happened ({k})." for k in range(n)]})
+    write_parquet(table, tmp_path / "whole.parquet")
+    for cut in (1_001, 5_000, 20_000, 30_001, 50_001):  # (where the text dictionary fills up)
+        pieces = pa.concat_tables([table.slice(0, cut), table.slice(cut, 3), table.slice(cut + 3)])
+        write_parquet(pieces, tmp_path / "pieces.parquet")
+        assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "pieces.parquet").read_bytes(), cut
