@@ -118,3 +118,22 @@ def test_stated_on_is_the_date_before_the_verb(ex):
 def test_passive_and_adjectival_forms_are_not_reports(ex):
     statements, _ = said(ex, "The alleged abuses by the militia were denied in a report.")
     assert statements == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_union_of_quotation_spans_covers_exactly_their_characters(seed):
+    """Statements and events ask whether an offset lies inside a quotation by
+    bisecting the union of the quotations' spans."""
+    import random
+
+    from alertdata.extract.text import find_all, span_union
+
+    rng = random.Random(seed)
+    spans = [(a, a + rng.randrange(-2, 12)) for a in (rng.randrange(0, 80) for _ in range(rng.randrange(0, 12)))]
+    starts, ends = span_union(spans)
+    covered = {i for a, b in zip(starts, ends) for i in range(a, b)}
+    assert covered == {i for a, b in spans for i in range(a, b)}
+    assert all(b < a2 for b, a2 in zip(ends, starts[1:])) and all(a < b for a, b in zip(starts, ends))
+    text = "".join(rng.choice("ab“”") for _ in range(60))
+    assert sorted(find_all(text, "“”")) == [i for i, c in enumerate(text) if c in "“”"]
+    assert sorted(find_all(text, ["aa"])) == [i for i in range(59) if text[i:i + 2] == "aa"]

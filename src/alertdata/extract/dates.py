@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .text import outside
+from .text import find_all, outside
 
 # A yearless date may lie this far after the issue (planned events); further
 # is read as the previous year.
@@ -371,27 +371,16 @@ _SCANNERS = (
 )
 
 
-def _occurrences(text: str, words) -> list[int]:
-    """Where each of the words starts in text, overlaps included."""
-    found = []
-    for w in words:
-        at = text.find(w)
-        while at >= 0:
-            found.append(at)
-            at = text.find(w, at + 1)
-    return found
-
-
 def _matches(text: str) -> dict[re.Pattern, list[re.Match]]:
     """Every pattern's matches in text, as its finditer gives them."""
     low = text.lower()
     if len(low) != len(text) or any(c in text for c in _ODD_CASE):
         return {rx: list(rx.finditer(text)) for rx, _, _ in _SCANNERS}
-    days = _occurrences(low, ("day",))
+    days = find_all(low, ("day",))
     anchors = {"months": [m.start() for m in _MONTH_ANCHOR.finditer(text)],
                "years": sorted(m.start() for rx in _YEAR_ANCHORS for m in rx.finditer(text)),
                "weekdays": [p + 3 - len(w) for p in days for w in _WEEKDAY_NAMES
                             if p + 3 >= len(w) and text.startswith(w, p + 3 - len(w))],
-               "times": sorted(set(days + _occurrences(low, _TIME_WORDS)))}
+               "times": sorted(set(days + find_all(low, _TIME_WORDS)))}
     reverse = low[::-1]
     return {rx: scanner.matches(text, reverse, anchors[kind]) for rx, kind, scanner in _SCANNERS}

@@ -34,7 +34,7 @@ from .lexicon import (Hit, Lexicon, lower_case_twin, lowered_text, phrase_regex,
 from .places import PlaceMention
 from .quotes import Quote
 from .statements import SpanIndex, Statement
-from .text import outside
+from .text import outside, span_union
 
 # Date cues that do not date an event of the clause ("the 2019 deal").
 NOT_EVENT_CUES = {"the"}
@@ -407,15 +407,8 @@ class EventFinder:
         self._lowered = self.deaths.lowered(body)
         self._scan = self.triggers.scan(body)
         mentions, places = SpanIndex(mentions), SpanIndex(places)
-        spans = []                                  # the union of the quotations
-        for q in sorted(quotes, key=lambda q: q.start):
-            if q.start >= q.end:
-                continue
-            if spans and q.start <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], q.end)
-            else:
-                spans.append([q.start, q.end])
-        self._quote_starts, self._quote_ends = [x for x, _ in spans], [y for _, y in spans]
+        # the union of the quotations
+        self._quote_starts, self._quote_ends = span_union((q.start, q.end) for q in quotes)
         for sent in sentences:
             here = usable[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
             here = self._drop_range_ends(body, here)

@@ -419,7 +419,7 @@ class LexiconScan:
         search from a then meets the same starts, skips the same ones (none
         is inside a match before a) and finds at each the whole text's match,
         or none where the whole text has none."""
-        text, rx, whole = self._subject, self._rx, self._whole
+        whole = self._whole
         starts, ends = [], []
         done = 0
         for p in self.starts:

@@ -12,6 +12,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .text import find_all
+
 OPEN_DOUBLE, CLOSE_DOUBLE = "“„«", "”»"
 MARKS = OPEN_DOUBLE + CLOSE_DOUBLE + "\"‘'’"
 _MARKS = re.compile("[" + re.escape(MARKS) + "]")
@@ -62,14 +64,7 @@ def _mark_offsets(body: str) -> list[int]:
     """The offsets of the quotation marks of body, in order: `_MARKS`'s
     matches, found with str.find, which skips the other characters far
     faster than a regex tries them."""
-    out = []
-    for c in MARKS:
-        i = body.find(c)
-        while i >= 0:
-            out.append(i)
-            i = body.find(c, i + 1)
-    out.sort()
-    return out
+    return sorted(find_all(body, MARKS))
 
 
 _last: tuple | None = None       # (body, quotes) of the last call: see find_quotes

@@ -31,7 +31,7 @@ from .actors import Actor, ActorMention
 from .dates import DateMention
 from .lexicon import Hit, Lexicon, phrase_regex
 from .quotes import Quote, find_quotes
-from .text import slug
+from .text import slug, span_union
 
 PASSIVE = {"was", "were", "been", "being", "is", "are", "be"}
 # Date cues that do not date a statement ("since 3 May").
@@ -521,15 +521,8 @@ class StatementFinder:
         self._sentences, self._sentence_starts = sentences, [s for s, _ in sentences]
         self._sentence_order = all(s < e for s, e in sentences) and all(
             e <= s for (_, e), (s, _) in zip(sentences, sentences[1:]))
-        spans = []                                  # the union of the quotations' marks
-        for q in sorted(quotes, key=lambda q: q.open):
-            if q.open >= q.close:
-                continue
-            if spans and q.open <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], q.close)
-            else:
-                spans.append([q.open, q.close])
-        self._mark_starts, self._mark_ends = [x for x, _ in spans], [y for _, y in spans]
+        # the union of the quotations' marks
+        self._mark_starts, self._mark_ends = span_union((q.open, q.close) for q in quotes)
         self._scan = self.lex.verbs.scan(body)
         self._verdicts: dict[tuple[int, int], bool] = {}
         self._speakers: dict[tuple[int, int], tuple] = {}

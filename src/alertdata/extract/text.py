@@ -219,3 +219,30 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if body:
         spans.append((start + len(rest) - len(body), len(text.rstrip())))
     return spans
+
+
+def find_all(text: str, needles) -> list[int]:
+    """Where each of the needles starts in text, overlaps included, needle
+    by needle (not in order): str.find skips the other characters far faster
+    than a regex tries them."""
+    found = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = text.find(needle, at + 1)
+    return found
+
+
+def span_union(spans) -> tuple[list[int], list[int]]:
+    """The union of (start, end) spans, empty ones left out, as the starts
+    and ends of its disjoint pieces in order (for bisection)."""
+    pieces: list[list[int]] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if pieces and start <= pieces[-1][1]:
+            pieces[-1][1] = max(pieces[-1][1], end)
+        else:
+            pieces.append([start, end])
+    return [a for a, _ in pieces], [b for _, b in pieces]
