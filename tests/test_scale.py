@@ -97,7 +97,8 @@ def test_changing_the_reference_data_invalidates_every_cached_result(corpus, tmp
     assert (report.extracted, report.cached) == (14, 0)
 
 
-def test_a_damaged_cache_entry_is_extracted_again(reference_build, corpus, tmp_path, own_cache):
+def test_a_damaged_cache_entry_is_extracted_again(reference_build, corpus, tmp_path, own_cache, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)     # the copied files' hashes are kept: not read again
     build([corpus], tmp_path / "a", jobs=1)
     db = next(own_cache.glob("extract-*.sqlite"))
     import sqlite3
@@ -106,6 +107,67 @@ def test_a_damaged_cache_entry_is_extracted_again(reference_build, corpus, tmp_p
     report = build([corpus], tmp_path / "b", jobs=1)
     assert (report.extracted, report.cached) == (1, 13)
     assert sums(tmp_path / "b") == sums(reference_build)
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    from alertdata import pipeline
+    read, real = [], pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", lambda src: read.append(src.source_path) or real(src))
+    return read
+
+
+def test_a_rebuild_reads_only_the_files_whose_status_changed(reference_build, corpus, tmp_path, own_cache,
+                                                           monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)     # the copies were just made
+    out = tmp_path / "out"
+    build([corpus], out, jobs=1)
+    read = _count_reads(monkeypatch)
+    assert build([corpus], out, jobs=1).up_to_date and read == []
+    # a same-size edit with its modification time put back is still seen (the
+    # status-change time moved), and only that file is read
+    changed = corpus / "ca-0421-sudan.txt"
+    before = changed.stat()
+    changed.write_bytes(changed.read_bytes().replace(b"Khartoum", b"Kharteum", 1))
+    os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert changed.stat().st_size == before.st_size
+    report = build([corpus], out, jobs=1)
+    assert read == ["ca-0421-sudan.txt"] and (report.extracted, report.cached) == (1, 13)
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, jobs=1, use_cache=False)
+    assert sums(out) == sums(fresh) != sums(reference_build)
+
+
+def test_a_file_changed_after_its_status_was_taken_is_read_as_it_is(reference_build, corpus, tmp_path,
+                                                                    own_cache, monkeypatch):
+    """Where the recorded hash no longer holds when the file is read (a
+    race with an editor), the file is extracted and listed as it is now."""
+    stale = "0" * 64
+    monkeypatch.setattr(cache.FileHashes, "get", lambda self, path, st: stale
+                        if path.endswith("ca-0421-sudan.txt") else None)
+    build([corpus], tmp_path / "out", jobs=1)
+    assert sums(tmp_path / "out") == sums(reference_build)
+    monkeypatch.undo()
+    monkeypatch.setattr(cache, "store_dir", lambda: own_cache)
+    again = build([corpus], tmp_path / "other", jobs=1)     # its result was cached under its true hash
+    assert (again.extracted, again.cached) == (0, 14)
+
+
+def test_a_file_hash_is_kept_only_for_a_file_not_changed_just_before_it_was_read(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("x")
+    st = path.stat()
+    hashes = cache.FileHashes(tmp_path / "hashes.pickle")
+    hashes.put(str(path), st, "1" * 64, read_at_ns=st.st_ctime_ns + cache.RACY_NS // 2)
+    hashes.save()
+    assert cache.FileHashes(tmp_path / "hashes.pickle").get(str(path), st) is None
+    hashes.put(str(path), st, "1" * 64, read_at_ns=st.st_ctime_ns + cache.RACY_NS + 1)
+    hashes.save()
+    kept = cache.FileHashes(tmp_path / "hashes.pickle")
+    assert kept.get(str(path), st) == "1" * 64
+    path.write_text("y")               # same size, new status
+    assert kept.get(str(path), path.stat()) is None
+    (tmp_path / "hashes.pickle").write_bytes(b"not a pickle")
+    assert cache.FileHashes(tmp_path / "hashes.pickle").get(str(path), st) is None
 
 
 def test_old_generations_are_pruned(corpus, tmp_path, own_cache, monkeypatch):

@@ -12,7 +12,10 @@ document is re-read after a reference change.)
 
 Entries live in one SQLite file under the user cache folder (see
 `gazetteer.cache_dir`), which several builds may share; the three most
-recently used generations are kept and older ones pruned.
+recently used generations are kept and older ones pruned. Beside it are the
+input files' hashes by their status (`FileHashes`, so an unchanged file is
+not read to learn its hash), a record of what each release was built from,
+and the rows of each `--out`'s last build (its state).
 """
 from __future__ import annotations
 
@@ -152,6 +155,75 @@ class ExtractionCache:
 
     def close(self) -> None:
         self._con.close()
+
+
+# ---------------------------------------------------------------- input hashes
+
+HASHES_FILE = "file-hashes.pickle"
+RACY_NS = 2_000_000_000    # a file changed this close to its reading is hashed again next time
+MAX_HASHES = 200_000        # entries kept; the least recently hashed go first
+
+
+class FileHashes:
+    """The SHA-256 of input files by their status, so that a rebuild reads and
+    hashes only the files that changed since they were last hashed (git's
+    index and make work the same way): an entry is used only while the file's
+    device, inode, size, modification and status-change times are all the
+    ones recorded. The status-change time cannot be set back by hand, so a
+    same-size edit whose modification time was restored is still seen.
+
+    A file modified less than `RACY_NS` before it was read is not recorded:
+    within one tick of the file system's clock, a second edit could leave
+    every recorded field unchanged. Entries are hints, never trusted beyond
+    that check; a damaged or missing index costs reading every file again,
+    and `--no-cache` does not use it."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else store_dir() / HASHES_FILE
+        self._new: dict[str, tuple] = {}
+        try:
+            with self.path.open("rb") as fh:
+                known = pickle.load(fh)
+            self._known = known if isinstance(known, dict) else {}
+        except Exception:        # absent or unreadable: every file is hashed
+            self._known = {}
+
+    @staticmethod
+    def _status(st: os.stat_result) -> tuple:
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+    def get(self, path: str, st: os.stat_result) -> str | None:
+        """The recorded hash of the file at `path` (absolute) if its status is unchanged."""
+        entry = self._known.get(path)
+        if entry is not None and entry[0] == self._status(st):
+            return entry[1]
+        return None
+
+    def put(self, path: str, st: os.stat_result, sha256: str, read_at_ns: int) -> None:
+        """Record the hash of the bytes read at `read_at_ns` from a file whose
+        status was `st` just before reading."""
+        if max(st.st_mtime_ns, st.st_ctime_ns) < read_at_ns - RACY_NS:
+            self._new[path] = (self._status(st), sha256, read_at_ns)
+
+    def save(self) -> None:
+        """Write the index if this build hashed anything new (atomically: a
+        concurrent build's index may be replaced, never mixed)."""
+        if not self._new:
+            return
+        merged = {**self._known, **self._new}
+        if len(merged) > MAX_HASHES:
+            merged = dict(sorted(merged.items(), key=lambda kv: kv[1][2])[-MAX_HASHES:])
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump(merged, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+            self._known, self._new = merged, {}
+        except OSError:          # a read-only cache folder: files are hashed again next time
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- up-to-date check

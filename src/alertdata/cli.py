@@ -32,8 +32,9 @@ def main() -> None:
                    "instead of local processes; needs `pip install 'alertdata[dask]'` here and "
                    "the same alertdata version on the workers.")
 @click.option("--no-cache", is_flag=True,
-              help="Re-extract every document, ignoring (and not updating) the cache of earlier "
-                   "results kept under $ALERTDATA_CACHE (default ~/.cache/alertdata).")
+              help="Read and hash every file and re-extract every document, ignoring (and not "
+                   "updating) the cache of earlier results and file hashes kept under "
+                   "$ALERTDATA_CACHE (default ~/.cache/alertdata).")
 @click.option("--partition-by", type=click.Choice(["year"]), default=None,
               help="Also split the Parquet files of tables keyed by alert into "
                    "parquet/<table>/year=YYYY/ folders, for lazy readers of very large builds.")

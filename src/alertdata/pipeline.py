@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -177,23 +178,52 @@ def _unreadable_sha(source: Source) -> str | None:
 
 @dataclass(frozen=True)
 class Input:
-    """One discovered file: its bytes and hash, or why it could not be read."""
+    """One discovered file: its hash and bytes, or why it could not be read.
+    The bytes of a file whose hash came from `FileHashes` are read only if it
+    must be extracted (`with_bytes`)."""
     source_path: str
     sha256: str | None
     raw: bytes | None = None
     unreadable: Rejected | None = None
+    source: Source | None = None
+
+    def with_bytes(self) -> Input:
+        """This input with its bytes, read now if they were not (and hashed
+        again: a file changed since its status was taken is read as it is now)."""
+        if self.raw is not None or self.unreadable is not None or self.source is None:
+            return self
+        return read_inputs([self.source])[0]
 
 
-def read_inputs(sources: list[Source]) -> list[Input]:
+def read_inputs(sources: list[Source], hashes: cache.FileHashes | None = None) -> list[Input]:
+    """Each source's hash and bytes; with `hashes`, the files whose status is
+    as recorded are not read (their hash is the recorded one), and the others
+    are recorded."""
     out = []
     for src in sources:
+        st = None
+        if hashes is not None:
+            where = os.path.abspath(src.path)
+            try:
+                st = os.stat(where)
+            except OSError:          # read_bytes says why
+                pass
+            else:
+                known = hashes.get(where, st)
+                if known is not None:
+                    out.append(Input(src.source_path, known, source=src))
+                    continue
+        read_at = time.time_ns()
         try:
             raw = read_bytes(src)
         except Reject as e:
             sha = _unreadable_sha(src)
             out.append(Input(src.source_path, sha, unreadable=Rejected(src.source_path, sha, e.stage, e.reason)))
             continue
-        out.append(Input(src.source_path, sha256(raw), raw))
+        digest = sha256(raw)
+        if st is not None:
+            hashes.put(where, st, digest, read_at)
+        out.append(Input(src.source_path, digest, raw, source=src))
     return out
 
 
@@ -221,8 +251,25 @@ class Extraction:
         self.keys = {i.source_path: entry_key(gen, i.source_path, i.sha256) for i in readable}
         stored = store.has_many(list(self.keys.values())) if store else set()
         self.cached = [i for i in readable if self.keys[i.source_path] in stored]
-        self.todo = [i for i in readable if self.keys[i.source_path] not in stored]
+        self.todo = self._read(i for i in readable if self.keys[i.source_path] not in stored)
         self._run = self._start(self.todo)
+
+    def _read(self, todo) -> list[Input]:
+        """The inputs to extract, with their bytes. A file changed since its
+        status was taken is extracted as it is now, and one that can no longer
+        be read is listed as unreadable instead."""
+        out, changed = [], {}
+        for i in todo:
+            read = i.with_bytes()
+            if read.unreadable is not None or read.sha256 != i.sha256:
+                changed[i.source_path] = replace(read, raw=None)
+                if read.unreadable is not None:
+                    continue
+                self.keys[read.source_path] = entry_key(self.gen, read.source_path, read.sha256)
+            out.append(read)
+        if changed:
+            self.inputs = [changed.get(x.source_path, x) for x in self.inputs]
+        return out
 
     def _start(self, todo: list[Input]):
         items = [(i.source_path, i.raw) for i in todo]
@@ -257,7 +304,7 @@ class Extraction:
             return True
 
         blobs = self.store.get_many([self.keys[i.source_path] for i in self.cached]) if self.store else {}
-        again = [i for i in self.cached if not take(i.source_path, blobs.get(self.keys[i.source_path]))]
+        again = self._read(i for i in self.cached if not take(i.source_path, blobs.get(self.keys[i.source_path])))
         del blobs
         self._gather(self._run, self.todo, done, fresh)
         if again:
@@ -345,7 +392,10 @@ def build(inputs, out="output", *, strict: bool = False, jobs: int | None = None
     if not sources:
         raise BuildError(f"no input files under {', '.join(map(str, inputs))}")
     clock = _Clock()
-    read = read_inputs(sources)
+    hashes = cache.FileHashes() if use_cache else None
+    read = read_inputs(sources, hashes)
+    if hashes:
+        hashes.save()
     clock.lap("read")
     gen = generation(etl_folder)
     fingerprint = _fingerprint(gen, read, {"strict": strict, "partition_by": partition_by})
