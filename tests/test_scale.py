@@ -170,6 +170,27 @@ def test_a_file_hash_is_kept_only_for_a_file_not_changed_just_before_it_was_read
     assert cache.FileHashes(tmp_path / "hashes.pickle").get(str(path), st) is None
 
 
+def test_a_process_that_builds_again_keeps_the_extractors_instead_of_forking(reference_build, tmp_path,
+                                                                            monkeypatch):
+    """A notebook calling build() in a loop: the first build sends its few
+    documents to a forked worker (which loads the extractors while this
+    process imports its writers); later ones read them here, with the
+    extractors loaded once, instead of paying a new worker each time."""
+    pools = []
+
+    class Counted(workers.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(workers, "_RUNS", {}, raising=False)
+    for k in range(3):
+        build([ALERTS], tmp_path / f"out{k}", jobs=1, use_cache=False)
+        assert sums(tmp_path / f"out{k}") == sums(reference_build)
+    assert len(pools) == 1
+
+
 def test_old_generations_are_pruned(corpus, tmp_path, own_cache, monkeypatch):
     etl = tmp_path / "etl"
     shutil.copytree(ETL, etl)

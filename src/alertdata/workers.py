@@ -148,6 +148,9 @@ class LocalRun:
             gc.unfreeze()
 
 
+_RUNS: dict[str | None, int] = {}     # local runs this process has started, by generation
+
+
 def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int,
               generation: str | None = None) -> LocalRun:
     """The results of `process` for the (source_path, bytes) items, in
@@ -159,7 +162,10 @@ def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int,
     `generation` kept, `story.extractors`) while this process does the rest
     of the build's work; several workers inherit the extractors built here
     once, before they are forked, instead of each building their own. Where
-    they do not, a few documents are read in this process when iterated."""
+    they do not, or where this process builds again (a notebook calling
+    `build` in a loop: from its second build on it keeps the extractors
+    itself rather than have a new worker load them each time), a few
+    documents are read in this process when iterated."""
     from .extract.story import extractors
     from .reference import load_reference
 
@@ -168,7 +174,8 @@ def run_local(items: list[tuple[str, bytes]], etl_folder: Path, jobs: int,
     ref = load_reference(etl_folder)
     workers = min(jobs, len(items) // DOCS_PER_WORKER)
     fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers <= 1 and not fork:
+    _RUNS[generation] = again = _RUNS.get(generation, 0) + 1
+    if workers <= 1 and (not fork or again > 1):
         extractors(ref, generation)
         return LocalRun(extract_batch(batch, ref) for batch in _batches(items, BATCH))
     workers = max(1, workers)
