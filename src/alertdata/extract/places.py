@@ -16,183 +16,43 @@ A story has a few hundred words and a few dozen capitalised ones: the finder
 visits only the capitalised words (and the connectors between two of them),
 asks the gazetteer for all sub-spans of all runs at once, and reads the
 context of a candidate (kind word, locative, cue) only where it decides.
+
+Here: `PlaceFinder`, which finds the countries, reads the runs of
+capitalised words (`place_scan`) and looks their sub-spans up, has
+`place_choice` choose among each name's places, then runs the passes of
+`place_passes` (a town placed by its context, step 4, adjectives,
+qualifiers).
 """
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress, product
-from operator import attrgetter, itemgetter
+from itertools import product
 
-from ..gazetteer import Gazetteer, Place, _keys
+from ..gazetteer import Gazetteer, Place
 from .countries import CountryIndex
 from .lexicon import trie_alternation
-from .text import Token, fold, is_acronym, outside, slug, words
+from .place_choice import _choose
+from .place_passes import _adjectival, _qualify, _relocate, _unknown
+from .place_scan import CONNECTORS, PlaceMention, _matches_at, _runs
+from .text import fold, is_acronym, words
 
 MAX_NAME_WORDS = 6
-# Lower-case words allowed inside a place name ("Bab el-Mandeb", "Valle del Cauca").
-CONNECTORS = {"al", "el", "ad", "ash", "as", "an", "ar", "de", "du", "des", "la", "le", "les", "di",
-              "da", "do", "dos", "del", "of", "and", "wa", "sur", "en", "i", "e", "y"}
-# A place outside the story's countries needs this many people, or to be a capital.
-FOREIGN_MIN_POPULATION = 150_000
-# A place inside them needs this many, unless a locative word or a kind word vouches for it.
-LOCAL_MIN_POPULATION = 1_000
-# A place in another country the story names needs this many, or a locative word.
-OTHER_MIN_POPULATION = 20_000
-
 
 # Capitalised only because they open a sentence: never part of a place name.
 LEADING_FUNCTION_WORDS = set("""the a an in on at by for from to with of as after before during since until
 while when where but and or if then also however meanwhile although despite according over under against
 between among amid following last next this that these those its his her their our""".split())
 
-# What may stand between two words of one name: a space or a hyphen.
-_NAME_GAPS = frozenset((" ", "-", "- ", " -"))
-_SETTLEMENTS = ("city", "town", "village")
-_AREAS = ("country", "admin1", "admin2", "region", "other")
 
-# The context read around a candidate, compiled once. Those applied as
-# pattern.match/search(body, pos, endpos) find what they found in
-# body[pos:endpos]: endpos ends the string for `$` and `\b` alike, and none of
-# them looks behind its first character. The two that do (`^`, and the cue's
-# leading `\b`) are still applied to a slice.
+# The context read around a candidate, compiled once (here, in place_choice
+# and in place_passes). Those applied as pattern.match/search(body, pos,
+# endpos) find what they found in body[pos:endpos]: endpos ends the string
+# for `$` and `\b` alike, and none of them looks behind its first character.
+# The two that do (`^`, and the cue's leading `\b`) are still applied to a
+# slice.
 _KIND_AFTER = re.compile(r"[ \-]([A-Za-z]+)\b")
 _WORD_AFTER = re.compile(r"[ \-]([A-Za-z]+)")
 _LOCATIVE_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:the\s+)?$")
-_SENTENCE_START = re.compile(r"(^|[.!?\"“”]\s*|\n\s*)$")
-_ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,}\)")
-_QUALIFIER_BEFORE = re.compile(r"([A-Za-z\-]+)\s+$")
-_WHERE_AFTER = re.compile(r"(?:,| in| in the| near)\s*(?:northern |southern |eastern |western |central )?")
-
-
-@dataclass(frozen=True)
-class PlaceMention:
-    place: Place
-    surface: str
-    start: int
-    end: int
-    written: str = ""      # the name as written, without qualifier or kind word
-
-
-@lru_cache(maxsize=65_536)
-def _name_keys(name: str) -> frozenset[str]:
-    """`_keys` of a place name: the keys by which it is its primary name."""
-    return frozenset(_keys(name))
-
-
-def _capitalised(t: Token) -> bool:
-    return t.text[:1].isupper()
-
-
-_TEXT, _FIRST = attrgetter("text"), itemgetter(0)
-
-
-def _runs(body: str, toks: tuple[Token, ...], taken: list[tuple[int, int]]) -> list[list[Token]]:
-    """Maximal runs of capitalised words (with inner connectors) among the
-    tokens that overlap no `taken` span.
-
-    The words of a run are neighbours among all tokens too: a gap holding a
-    (taken) token is never a space or hyphen. So the runs are found among the
-    capitalised tokens and the single connectors between two of them, and then
-    cut at taken tokens; a piece never starts or ends on a connector, as a run
-    among the untaken tokens does not (nothing before a connector joins it, and
-    nothing after it but an untaken capitalised word)."""
-    runs: list[list[Token]] = []
-    cur: list[Token] | None = None
-    last, prev = -2, None
-    # the capitalised tokens (a token is never empty; a first letter in upper
-    # case is no digit, so this is `capitalised and not isdigit()`), in C
-    for i in compress(range(len(toks)), map(str.isupper, map(_FIRST, map(_TEXT, toks)))):
-        t = toks[i]
-        if cur is not None:
-            if i == last + 1:
-                if body[prev.end:t.start] in _NAME_GAPS:
-                    cur.append(t)
-                    last, prev = i, t
-                    continue
-            elif i == last + 2:
-                c = toks[i - 1]     # lower case: joins only when a capitalised word follows
-                if c.text.casefold() in CONNECTORS and body[prev.end:c.start] in _NAME_GAPS \
-                        and body[c.end:t.start] in _NAME_GAPS:
-                    cur.append(c)
-                    cur.append(t)
-                    last, prev = i, t
-                    continue
-            runs.append(cur)
-        cur = [t]
-        last, prev = i, t
-    if cur is not None:
-        runs.append(cur)
-    return _cut(runs, taken) if taken else runs
-
-
-def _cut(runs: list[list[Token]], taken: list[tuple[int, int]]) -> list[list[Token]]:
-    """The runs without their tokens that overlap a taken span (the rule of
-    `text.outside`), split there and stripped of end connectors."""
-    spans = sorted(taken)
-    out: list[list[Token]] = []
-    k, n, reach = 0, len(spans), None
-
-    def keep(piece: list[Token]) -> None:
-        s, e = 0, len(piece)
-        while s < e and not _capitalised(piece[s]):
-            s += 1
-        while e > s and not _capitalised(piece[e - 1]):
-            e -= 1
-        if s < e:
-            out.append(piece[s:e] if e - s < len(piece) else piece)
-
-    for run in runs:
-        first = run[0]
-        while k < n and spans[k][0] < first.end:
-            reach = spans[k][1] if reach is None else max(reach, spans[k][1])
-            k += 1
-        if (reach is None or reach <= first.start) and (k == n or spans[k][0] >= run[-1].end):
-            # no span starting before the first token overlaps it, so none
-            # overlaps a later one, and no other span starts inside the run
-            out.append(run)
-            continue
-        piece: list[Token] = []
-        for t in run:
-            while k < n and spans[k][0] < t.end:
-                reach = spans[k][1] if reach is None else max(reach, spans[k][1])
-                k += 1
-            if reach is not None and reach > t.start:
-                keep(piece)
-                piece = []
-            else:
-                piece.append(t)
-        keep(piece)
-    return out
-
-
-def _finditer_at(pattern: re.Pattern, text: str, literals: tuple[str, ...]) -> list[re.Match]:
-    """`pattern.finditer(text)` for a pattern that only matches where one of
-    `literals` is written: tried at those offsets only, in order from the end of
-    the last match, as finditer does (the look-behind reads before `pos`)."""
-    if not all(literals):
-        return list(pattern.finditer(text))
-    starts = set()
-    for w in literals:
-        at = text.find(w)
-        while at >= 0:
-            starts.add(at)
-            at = text.find(w, at + 1)
-    return _matches_at(pattern, text, starts)
-
-
-def _matches_at(pattern: re.Pattern, text: str, starts) -> list[re.Match]:
-    """`pattern.finditer(text)` where the pattern can only match at `starts`."""
-    out, done = [], 0
-    for pos in sorted(starts):
-        if pos >= done:
-            m = pattern.match(text, pos)
-            if m is not None:
-                out.append(m)
-                done = m.end()
-    return out
 
 
 class _Anything:
@@ -300,14 +160,14 @@ class PlaceFinder:
 
         options = {}
         for s, e, cands, partial, tokens, key, natural in chosen:
-            m = self._choose(body, s, e, cands, partial, tokens, key, natural, lenient, context, main_iso3)
+            m = _choose(self, body, s, e, cands, partial, tokens, key, natural, lenient, context, main_iso3)
             if m is not None:
                 found.append(m)
                 options[m.start] = cands
-        found = self._relocate(body, found, options, main_iso3, context)
-        found += self._unknown(body, cued, found, taken, main_iso3)
-        found += self._adjectival(body, main_iso3, found)
-        return self._qualify(body, sorted(found, key=lambda m: (m.start, m.end)))
+        found = _relocate(self, body, found, options, main_iso3, context)
+        found += _unknown(self, body, cued, found, taken, main_iso3)
+        found += _adjectival(self, body, main_iso3, found)
+        return _qualify(self, body, sorted(found, key=lambda m: (m.start, m.end)))
 
     def _read(self, body: str, taken: list[tuple[int, int]]) -> tuple[list[tuple], list[tuple]]:
         """What find() reads from a text whatever the story's countries: the
@@ -460,7 +320,7 @@ class PlaceFinder:
         self._last_read[memo] = chosen, cued
         return chosen, cued
 
-    # ------------------------------------------------------------ choice
+    # ------------------------------------------------------------ context
 
     def _kind_after(self, body: str, end: int) -> tuple[str, dict] | None:
         if body[end + 1:end + 1 + self._kind_head_len] not in self._kind_heads:
@@ -495,126 +355,7 @@ class PlaceFinder:
         m = _LOCATIVE_BEFORE.search(body, max(0, start - 25), start)
         return bool(m and m.group(1).casefold() in self.locative) or self._cue_before(body, start) is not None
 
-    def _choose(self, body, s, e, cands, partial, tokens, key, natural, lenient, context,
-                main_iso3) -> PlaceMention | None:
-        kind = self._kind_after(body, e) if body[e + 1:e + 1 + self._kind_head_len] in self._kind_heads else None
-        admin_hint = bool(kind and kind[1].get("admin"))
-        # After these filters every candidate left has the key as its primary
-        # name, or none has. (The acronym pattern needs a "(".)
-        if partial or natural or (body.find("(", e, e + 12) >= 0 and _ACRONYM_AFTER.match(body, e, e + 12)):
-            # inside a longer name ("Khartoum International Airport", "Safeguard
-            # of the Homeland (CNSP)") only a curated place counts
-            cands = [p for p in cands if key in _name_keys(p.name)
-                     and not p.location_id.startswith(("geonames:", "adm1-"))]
-            primary = True
-        else:
-            flags = [key in _name_keys(p.name) for p in cands]
-            primary = True in flags
-            if primary:
-                # "Tovuz" is Tovuz, not a place that also goes by it
-                cands = [p for p, flag in zip(cands, flags) if flag] if not all(flags) else cands
-            elif tokens == 1:
-                # a one-word alternate name ("Khalil" for Hebron) only in the story's own country
-                cands = [p for p in cands if p.country_iso3 == main_iso3]
-        if not cands:
-            return None
 
-        if len(cands) == 1:
-            best = cands[0]
-        else:
-            # the first of the highest (score, -len(id), id), as max() takes
-            best, best_key = None, None
-            for p in cands:
-                x = math.log10(p.population + 1)
-                if p.country_iso3 == main_iso3:
-                    x += 10
-                elif p.country_iso3 in context:
-                    x += 4
-                if p.capital:
-                    x += 8
-                if primary:
-                    x += 3
-                if not p.location_id.startswith(("adm1-", "geonames:")) and \
-                        p.feature_type in ("region", "other", "site"):
-                    x += 15         # curated areas (etl/places.yaml) beat towns of the same name
-                if admin_hint and p.feature_type in ("admin1", "admin2"):
-                    x += 20
-                elif p.feature_type == "admin1":
-                    x -= 2          # "Tehran" alone is the city, not the province
-                if p.feature_type == "country":
-                    x += 30
-                rank = (x, -len(p.location_id), p.location_id)
-                if best is None or rank > best_key:
-                    best, best_key = p, rank
-        local = best.country_iso3 in context or best.country_iso3 is None
-        curated = not best.geonames_id and best.feature_type not in ("admin1",)
-        # the context before the name is read only where it decides
-        if best.feature_type == "country" or curated:
-            ok = True
-        elif best.feature_type == "admin1":
-            ok = local or admin_hint or lenient
-        elif best.country_iso3 == main_iso3:
-            ok = best.population >= LOCAL_MIN_POPULATION or kind is not None or best.capital \
-                or self._locative_before(body, s)
-        elif local:
-            if best.population >= OTHER_MIN_POPULATION or best.capital:
-                ok = True
-                if best.population < 20_000 and tokens == 1:
-                    # a capitalised first word is weak evidence
-                    ok = not (self._sentence_start(body, s) and not self._locative_before(body, s))
-            else:
-                # (then the first-word rule never applies: it needs no locative)
-                ok = best.population >= LOCAL_MIN_POPULATION and self._locative_before(body, s)
-        else:
-            ok = best.capital or best.population >= FOREIGN_MIN_POPULATION
-        if not ok:
-            return None
-        written = body[s:e]
-        if kind is not None:
-            e = e + 1 + len(kind[0])
-        return PlaceMention(best, body[s:e], s, e, written)
-
-    @staticmethod
-    def _sentence_start(body: str, s: int) -> bool:
-        return _SENTENCE_START.search(body[max(0, s - 3):s]) is not None
-
-    def _relocate(self, body: str, found: list[PlaceMention], options: dict, main_iso3, context) -> list[PlaceMention]:
-        """"Palma in Cabo Delgado province": the place after "in" (or a comma)
-        says which country a town is in; a foreign homonym yields to it, and
-        a town the gazetteer lacks there becomes a new place of that country."""
-        by_start = sorted(found, key=lambda m: m.start)
-        out, moved = [], {}
-        for k, m in enumerate(by_start):
-            p = m.place
-            if p.feature_type not in _SETTLEMENTS or m.start not in options:
-                out.append(m)       # only a town found in the gazetteer moves
-                continue
-            nxt = by_start[k + 1] if k + 1 < len(by_start) else None
-            where = None
-            if nxt and nxt.place.feature_type not in _SETTLEMENTS and body.startswith((",", " in", " near"), m.end) \
-                    and _WHERE_AFTER.fullmatch(body[m.end:nxt.start].rstrip() + " ") is not None:
-                # (the text between starts as the pattern must: the " " added
-                # after rstrip() alone never makes " in" or " near")
-                where = nxt.place.country_iso3
-            elif p.country_iso3 not in context and self._cue_before(body, m.start) is not None:
-                where = main_iso3
-            if where and where != p.country_iso3:
-                there = [c for c in options[m.start] if c.country_iso3 == where]
-                if there:
-                    p = there[0]
-                else:
-                    name = m.written or m.surface
-                    p = Place(f"place-{where.lower()}-{slug(name)}", name, "town", where, None, None, None,
-                              None, 0, False)
-                m = PlaceMention(p, m.surface, m.start, m.end, m.written)
-                moved[fold(m.written or m.surface)] = p
-            out.append(m)
-        if not moved:
-            return out
-        # one sense per story: a name placed by its context is placed so everywhere
-        return [PlaceMention(moved[fold(m.written)], m.surface, m.start, m.end, m.written)
-                if m.written and fold(m.written) in moved and m.place.feature_type in _SETTLEMENTS
-                else m for m in out]
 
     def demonym_counts(self, body: str) -> dict[str, list[int]]:
         """Start offsets of each country's adjectives ("Kyrgyz", "Tajik")."""
@@ -637,60 +378,4 @@ class PlaceFinder:
                 hits = [m.start() for m in _matches_at(pattern, body, starts[iso3])]
                 if hits:
                     out[iso3] = hits
-        return out
-
-    def _adjectival(self, body: str, main_iso3: str | None, found: list[PlaceMention]) -> list[PlaceMention]:
-        """"Ethiopian" in a story about Ethiopia names the country, as GDELT's
-        geocoder reads adjectival forms; only for the story's own country,
-        where the reading is safe."""
-        place = self.gaz.country(main_iso3) if main_iso3 else None
-        if place is None or main_iso3 not in self._adjective_rx:
-            return []
-        adjs, pattern = self._adjective_rx[main_iso3]
-        out = []
-        for m in _finditer_at(pattern, body, adjs):
-            if not any(f.start < m.end() and m.start() < f.end for f in found):
-                out.append(PlaceMention(place, m.group(0), m.start(), m.end(), ""))
-        return out
-
-    def _unknown(self, body, cued, found, taken, main_iso3) -> list[PlaceMention]:
-        """Names the gazetteer lacks, made places by a cue word around them
-        (`cued`: the runs with a kind word after or a cue before, see _read)."""
-        if main_iso3 is None or not cued:
-            return []
-        covered = [(m.start, m.end) for m in found] + list(taken)
-        out = []
-        for a, b, kind, cue in outside(cued, covered, lambda c: (c[0].start, c[1].end)):
-            name = body[a.start:b.end]
-            if fold(name) in self.stop or fold(name) in self.demonyms:
-                continue
-            if kind is not None:
-                feature = kind[1]["feature"]
-            else:
-                word = cue.group(0).split()[-2].rstrip("s")
-                feature = self.kind_words.get(word, {}).get("feature", "town")
-            end = b.end + (1 + len(kind[0]) if kind else 0)
-            place = Place(location_id=f"place-{main_iso3.lower()}-{slug(name)}", name=name,
-                          feature_type=feature, country_iso3=main_iso3, admin1=None, latitude=None,
-                          longitude=None, geonames_id=None, population=0, capital=False)
-            out.append(PlaceMention(place, body[a.start:end], a.start, end, name))
-        return out
-
-    def _qualify(self, body: str, found: list[PlaceMention]) -> list[PlaceMention]:
-        """Join a qualifier before an area ("northern Mali") to its mention."""
-        out, tails = [], self._qualifier_tails
-        for m in found:
-            # The pattern ends in \s+$: white space before the mention. After
-            # one space, its letters end two characters before the mention, and
-            # their last two, in lower case, are a qualifier's when it is one.
-            s = m.start
-            q = _QUALIFIER_BEFORE.search(body, max(0, s - 20), s) \
-                if m.place.feature_type in _AREAS and body[s - 1:s].isspace() and (
-                    tails is None or s < 3 or body[s - 2].isspace() or body[s - 3:s - 1].lower() in tails) \
-                else None
-            if q and q.group(1).casefold() in self.qualifiers:
-                s = m.start - len(q.group(0))
-                out.append(PlaceMention(m.place, body[s:m.end], s, m.end, m.written))
-            else:
-                out.append(m)
         return out
