@@ -580,7 +580,7 @@ def parse_world(folder: Path, extra_codes: set[str]) -> dict:
 
 
 def _actor_forms(d: _Doc) -> dict:
-    """The shapes extract/actors.py reads from actor_forms.yaml."""
+    """The shapes the actor finder (extract/actors.py and its actor_*.py modules) reads from actor_forms.yaml."""
     forms = d.root("national_bodies, ministries, titles and references")
     d.has(forms, (), "the file", ("national_bodies", "ministries", "titles", "references"))
     bodies = d.mapping(forms["national_bodies"], ("national_bodies",), "national_bodies")
@@ -676,7 +676,7 @@ def _places(d: _Doc, codes: set[str]) -> tuple[dict, ...]:
 
 
 def _place_rules(d: _Doc) -> dict:
-    """The shapes extract/places.py and extract/actors.py read from place_rules.yaml."""
+    """The shapes the place and actor finders (extract/place*.py, extract/actor*.py) read from place_rules.yaml."""
     rules = d.root("qualifiers, kind_words and stop_words")
     d.has(rules, (), "the file", ("qualifiers", "kind_words", "stop_words"))
     for key in ("qualifiers", "stop_words", "locative", "natural_words", "cue_before", "site_heads"):
