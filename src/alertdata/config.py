@@ -58,3 +58,58 @@ MAX_QUOTE_CHARS = 3_000
 # pages nest 20-60 deep; above this many open elements a page is rejected
 # before parsing (10,000 take 0.2 s).
 MAX_HTML_DEPTH = 5_000
+
+
+# ------------------------------------------------------------ extraction
+# Cut-offs the extractors apply, each with the reason for its value. A change
+# here changes the build's generation (the code is hashed), so every document
+# is extracted again.
+
+# A yearless date ("on 3 May") may lie this far after the issue (announced
+# elections, planned talks); further is read as the previous year (a January
+# issue's "in December").
+FUTURE_DAYS = 60
+
+# The most words a place name runs to ("Bosnia and Herzegovina" is 3,
+# "Saint Vincent and the Grenadines" 5): longer word runs are cut into
+# sub-spans of up to this many words before they are looked up.
+MAX_NAME_WORDS = 6
+
+# Gazetteer names that are also common words or surnames ("Hope", "Bush")
+# must show they are places. A place outside the story's countries needs this
+# many people, or to be a capital (the towns foreign news names are large).
+FOREIGN_MIN_POPULATION = 150_000
+# A place inside them needs this many, unless a locative word ("in", "near")
+# or a kind word ("the town of") vouches for it: hamlets share names with
+# people.
+LOCAL_MIN_POPULATION = 1_000
+# A place in another country the story names needs this many, or a locative
+# word.
+OTHER_MIN_POPULATION = 20_000
+
+# A capitalised word may be a misspelt dictionary alias ("Wagnor") from this
+# many letters: shorter words are one edit from too many real words.
+FUZZY_MIN_LETTERS = 6
+# ... one edit away below this length, two edits from it on (two edits in a
+# six-letter word change a third of it).
+FUZZY_TWO_EDITS_FROM = 9
+
+# A single-quoted passage longer than this many words was an apostrophe
+# misread as a quote mark (quoted words and titles run to a few words).
+MAX_SINGLE_QUOTE_WORDS = 12
+
+# Longest subject of a reporting verb taken as a speaker without an actor
+# mention ("the ruling party's spokesman for foreign affairs").
+MAX_PLAIN_SPEAKER_WORDS = 10
+# Longest subject read as a noun phrase; a longer stretch is a clause, cut to
+# its last part.
+MAX_SUBJECT_WORDS = 14
+
+# A mention in a story's first paragraph counts this many times towards its
+# main country: alerts open with the main event ("On 3 May, the Mali
+# government ...").
+LEAD_WEIGHT = 2
+# The lead's first country is the main one if it has this share of the top
+# country's weight (an opener naming the country beats a later, slightly
+# longer digression).
+OPENER_SHARE = 0.75

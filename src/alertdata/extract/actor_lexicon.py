@@ -2,7 +2,7 @@
 
 The records `ActorFinder` (`actors`) returns (`Actor`, `ActorMention`); the
 targets phrases resolve to (`_Target`); the phrase dictionary (`Lexicon`,
-keyed by tokens as `_phrase_words` and `token_keys` cut them); and `_world`,
+keyed by tokens as `_phrase_words` cuts them); and `_world`,
 which builds from reference data the dictionary of `etl/actors.yaml`, the
 generated national-body and ministry phrases of every country ("the Malian
 army", "Russia's foreign ministry") and the other word lists the finder's
@@ -102,7 +102,8 @@ class Lexicon:
 
     def match(self, toks: list[Token], i: int, keys: list[str]) -> tuple[int, _Target] | None:
         """Longest phrase starting at token i: (end index, target). `keys`
-        are the tokens' lookup keys (`token_keys`)."""
+        are the tokens' lookup keys (`actors._Tokens.keys`: the folded
+        text, and "'s" for a possessive)."""
         lengths = self.lengths.get(keys[i])
         if lengths is None:
             return None
@@ -132,12 +133,6 @@ class Lexicon:
         if case == "cap":
             return any(t.text[:1].isupper() for t in toks[i:i + n])
         return " ".join(t.text for t in toks[i:i + n]).replace(".", "") == case.replace(".", "")
-
-
-def token_keys(toks: list[Token], folded: list[str]) -> list[str]:
-    """The key each token is looked up by in a `Lexicon`: its folded text,
-    and "'s" for a possessive (as `_phrase_words` cuts phrases)."""
-    return ["'s" if t.text in ("'s", "’s") else f for t, f in zip(toks, folded)]
 
 
 def _world(ref: Reference, countries: CountryIndex):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..config import FUZZY_MIN_LETTERS, FUZZY_TWO_EDITS_FROM
 from .actor_lexicon import _MEMO_LIMIT, Actor, _prefixes, _Target
 from .text import fold, is_acronym, slug
 
@@ -202,7 +203,7 @@ def _surnames(finder: ActorFinder, s: _Story) -> None:
 
 # ---------------------------------------------------------------- organisations
 
-def _organisations(finder: ActorFinder, s: _Story, main_iso3, place_at) -> None:
+def _organisations(finder: ActorFinder, s: _Story, main_iso3) -> None:
     """Capitalised names with an organisation head word."""
     toks, texts, folded, cap, claimed, body = s.toks, s.texts, s.folded, s.cap, s.claimed, s.body
     heads, tails = finder.heads, finder._head_tails
@@ -273,7 +274,7 @@ def _fuzzy(finder: ActorFinder, s: _Story) -> None:
     names, memo = finder._fuzzy_names, finder._fuzzy_memo
     for i in s.caps:
         k = folded[i]
-        if claimed[i] or len(k) < 6 or k in names or k in finder._stop or k in finder.demonym_of \
+        if claimed[i] or len(k) < FUZZY_MIN_LETTERS or k in names or k in finder._stop or k in finder.demonym_of \
                 or finder._country(texts[i]):
             continue
         if k in memo:
@@ -291,7 +292,7 @@ def _fuzzy_target(finder: ActorFinder, k: str) -> _Target | None:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    limit = 1 if len(k) < 9 else 2
+    limit = 1 if len(k) < FUZZY_TWO_EDITS_FROM else 2
     best = process.extractOne(k, finder._fuzzy_choices, scorer=Levenshtein.distance, score_cutoff=limit)
     if best and best[0][0] == k[0]:
         return finder._fuzzy_names[best[0]]

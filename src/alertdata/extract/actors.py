@@ -62,7 +62,7 @@ class _Tokens:
         self.caps = list(compress(count(), cap))
         # The tokens whose folded text some pass looks up (`_marks`); "s" is
         # the folded text of every possessive "'s", the one token whose
-        # lookup key differs from it (`token_keys`).
+        # lookup key differs from it.
         keys = list(folded)
         titles, references = finder.titles_by_first, finder._reference_words
         self.title_at, self.reference_at = title_at, reference_at = [], []
@@ -251,19 +251,14 @@ class ActorFinder:
         if tokens is None or (tokens.body is not body and tokens.body != body):
             tokens = self._last = _Tokens(body, self)
         s = _Story(tokens)
-        self._body = body
         actors = s.actors
 
         self._phrases(s)
 
-        place_at = {}
-        for start, end, iso3 in place_spans:
-            place_at[start] = (end, iso3)
         self._places = [(start, end) for start, end, _ in place_spans]
-        self._place_runs = set()
 
         _titled(self, s, main_iso3)
-        _organisations(self, s, main_iso3, place_at)
+        _organisations(self, s, main_iso3)
         _named(self, s, main_iso3)
         _acronyms(self, s)
         _fuzzy(self, s)

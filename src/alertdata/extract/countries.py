@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..config import LEAD_WEIGHT
 from ..reference import Reference
 from .lexicon import same_ignoring_case, trie_alternation
 
@@ -267,9 +268,6 @@ def main_country(title: str | None, body: str, index: CountryIndex) -> str | Non
     return max(counts, key=lambda c: (counts[c], -first[c]))
 
 
-# A mention in the story's first paragraph counts twice: alerts open with the
-# main event ("On 3 May, the Mali government ...").
-LEAD_WEIGHT = 2
 
 
 def _lead_end(body: str) -> int:

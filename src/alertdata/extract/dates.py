@@ -17,11 +17,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..config import FUTURE_DAYS
 from .text import find_all, outside
 
-# A yearless date may lie this far after the issue (planned events); further
-# is read as the previous year.
-FUTURE_DAYS = 60
 
 MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
           "july": 7, "august": 8, "september": 9, "october": 10, "november": 11,

@@ -11,18 +11,13 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..config import FOREIGN_MIN_POPULATION, LOCAL_MIN_POPULATION, OTHER_MIN_POPULATION
 from ..gazetteer import _keys
 from .place_scan import PlaceMention
 
 if TYPE_CHECKING:
     from .places import PlaceFinder
 
-# A place outside the story's countries needs this many people, or to be a capital.
-FOREIGN_MIN_POPULATION = 150_000
-# A place inside them needs this many, unless a locative word or a kind word vouches for it.
-LOCAL_MIN_POPULATION = 1_000
-# A place in another country the story names needs this many, or a locative word.
-OTHER_MIN_POPULATION = 20_000
 
 # Context read around a candidate, compiled once (see places.py for how its
 # patterns are applied).

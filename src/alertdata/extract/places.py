@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from itertools import product
 
+from ..config import MAX_NAME_WORDS
 from ..gazetteer import Gazetteer, Place
 from .countries import CountryIndex
 from .lexicon import trie_alternation
@@ -35,8 +36,6 @@ from .place_choice import _choose
 from .place_passes import _adjectival, _qualify, _relocate, _unknown
 from .place_scan import CONNECTORS, PlaceMention, _matches_at, _runs
 from .text import fold, is_acronym, words
-
-MAX_NAME_WORDS = 6
 
 # Capitalised only because they open a sentence: never part of a place name.
 LEADING_FUNCTION_WORDS = set("""the a an in on at by for from to with of as after before during since until

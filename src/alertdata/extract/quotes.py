@@ -12,13 +12,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from ..config import MAX_SINGLE_QUOTE_WORDS
 from .text import find_all
 
 OPEN_DOUBLE, CLOSE_DOUBLE = "“„«", "”»"
 MARKS = OPEN_DOUBLE + CLOSE_DOUBLE + "\"‘'’"
 _MARKS = re.compile("[" + re.escape(MARKS) + "]")
-# A single quote longer than this many words was an apostrophe misread.
-MAX_SINGLE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def _find_quotes(body: str) -> list[Quote]:
                 elif (c == "’" and single_kind == "‘" or c == "'" and single_kind == "'") \
                         and _closes_single(body, i, p_end):
                     s, e = _inner(body, single_at + 1, i)
-                    if e > s and len(body[s:e].split()) <= MAX_SINGLE_WORDS:
+                    if e > s and len(body[s:e].split()) <= MAX_SINGLE_QUOTE_WORDS:
                         out.append(Quote(single_at, i, s, e, True, False))
                     single_at = None
             elif c in CLOSE_DOUBLE or c == '"':

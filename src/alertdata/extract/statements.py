@@ -61,8 +61,6 @@ NAME_LIKE = re.compile(r"(?:(?:[A-Z][\w.’'\-]+|al|el|bin|ibn|de|da|dos|van|von
 PLAIN_SPEAKER = re.compile(r"(?:[a-z\-]+\s+){0,2}[a-z\-]+s")
 # A described name: "the French energy company Total".
 DESCRIBED = re.compile(r"(?:the|a|an)\s+(?:[\w\-’']+\s+){0,4}?(?:[A-Z][\w\-’'.]*\s*){1,4}", re.I)
-# Longest subject without an actor mention.
-MAX_PLAIN_WORDS = 10
 # Reporting verbs whose -s form is mostly a plural noun ("claims", "demands").
 NOUN_LIKE = {"report", "claim", "state", "demand", "request", "appeal", "comment", "question",
              "order", "post", "note", "call", "offer", "statement", "reply", "estimate"}
@@ -74,8 +72,6 @@ ADJECTIVAL = {"the", "a", "an", "with", "of", "by", "for", "its", "their", "his"
 # An auxiliary or modal near its start shows a complement is a clause.
 CLAUSE = re.compile(r"^(?:\S+\s+){0,10}?(?:had|has|have|was|were|is|are|would|will|could|can|"
                     r"should|may|might|must|did|does|do|had\s+been|\w+ed)\b", re.I)
-# Longest subject read as a noun phrase; a longer stretch is cut to its last part.
-MAX_SUBJECT_WORDS = 14
 # What [A-Z] matches ignoring case (checked over all code points).
 _LETTER = frozenset(string.ascii_letters + "\u0130\u0131\u017f\u212a")
 
@@ -372,7 +368,7 @@ class StatementFinder:
                 appositive = any(NAME_LIKE.fullmatch(part.strip()) for part in subject.split(","))
             return appositive
 
-        if len(subject.split()) > MAX_SUBJECT_WORDS and not is_appositive():
+        if len(subject.split()) > config.MAX_SUBJECT_WORDS and not is_appositive():
             comma = body.rfind(", ", a, b)
             if comma < 0:
                 return None
@@ -391,7 +387,7 @@ class StatementFinder:
             short = n_words <= 4 and (text[:1].isupper() or low.startswith(DETERMINERS))
             if not (PLAIN_SPEAKER.fullmatch(text) or short or is_appositive()
                     or described(text)
-                    or role_word and n_words <= MAX_PLAIN_WORDS):
+                    or role_word and n_words <= config.MAX_PLAIN_SPEAKER_WORDS):
                 return None
         elif "," not in text and not role_word:
             last = max(inside, key=lambda m: m.end)

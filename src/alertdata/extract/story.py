@@ -16,7 +16,7 @@ from .. import config
 from ..gazetteer import Gazetteer, Place, load_gazetteer
 from ..reference import Reference
 from .actors import Actor, ActorFinder, ActorMention
-from .countries import LEAD_WEIGHT, CountryIndex, _lead_end, country_index, main_country
+from .countries import CountryIndex, _lead_end, country_index, main_country
 from .dates import DateMention, find_dates
 from .events import Event, EventFinder
 from .places import PlaceFinder, PlaceMention
@@ -29,8 +29,6 @@ from .text import fold, sentences
 NAMING = {"dictionary", "titled", "person", "surname", "organisation", "fuzzy", "acronym"}
 
 
-# The lead's first country wins if it has this share of the top country's weight.
-OPENER_SHARE = 0.75
 
 
 @dataclass
@@ -137,13 +135,13 @@ def _main_from_mentions(body: str, places: list[PlaceMention], demonyms: dict[st
         [(iso3, start, 0.5) for iso3, starts in demonyms.items() for start in starts]
     for iso3, start, weight in items:
         if iso3:
-            counts[iso3] += weight * (LEAD_WEIGHT if start < lead else 1)
+            counts[iso3] += weight * (config.LEAD_WEIGHT if start < lead else 1)
             first[iso3] = min(first.get(iso3, start), start)
     if not counts:
         return None
     ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
     opener = min(first, key=first.get)
-    close = counts[opener] >= OPENER_SHARE * counts[ranked[0]]
+    close = counts[opener] >= config.OPENER_SHARE * counts[ranked[0]]
     return opener if first[opener] < lead and close else ranked[0]
 
 
