@@ -33,8 +33,8 @@ from .lexicon import (Hit, Lexicon, lower_case_twin, lowered_text, phrase_regex,
                       trie_alternation)
 from .places import PlaceMention
 from .quotes import Quote
-from .statements import SpanIndex, Statement
-from .text import outside, span_union
+from .statements import Statement
+from .text import SpanIndex, outside, span_union
 
 # Date cues that do not date an event of the clause ("the 2019 deal").
 NOT_EVENT_CUES = {"the"}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import accumulate
-from operator import attrgetter
+from itertools import accumulate, islice
+from operator import attrgetter, gt, le
 
 # A word: letters (any script) with inner apostrophes, hyphens or dots
 # ("al-Shabaab", "Ta'ang", "U.N."), or a number.
@@ -246,3 +246,49 @@ def span_union(spans) -> tuple[list[int], list[int]]:
         else:
             pieces.append([start, end])
     return [a for a, _ in pieces], [b for _, b in pieces]
+
+
+class SpanIndex:
+    """The items (mentions, places, dates: anything with .start and .end) that
+    lie within a span, in the order of the list given, found by bisection on
+    their starts instead of a scan of the whole list for every span."""
+
+    def __init__(self, items: list):
+        self.items = items
+        starts, ends = [x.start for x in items], [x.end for x in items]
+        # an item within [a, b) starts in [a, b] when its end is not before its start
+        self.scan = any(map(gt, starts, ends))
+        if all(map(le, starts, islice(starts, 1, None))):
+            self.starts, self.order = starts, None       # mostly: no order to restore
+            self.ends = ends
+        else:
+            self.order = sorted(range(len(items)), key=starts.__getitem__)
+            self.starts = [starts[k] for k in self.order]
+
+    def within(self, a: int, b: int) -> list:
+        """[x for x in items if a <= x.start and x.end <= b], same order."""
+        if self.scan:
+            return [x for x in self.items if a <= x.start and x.end <= b]
+        lo, hi = bisect_left(self.starts, a), bisect_right(self.starts, b)
+        if self.order is None:
+            if lo == hi or max(self.ends[lo:hi]) <= b:
+                return self.items[lo:hi]
+            return [x for x in self.items[lo:hi] if x.end <= b]
+        items = self.items
+        return [items[k] for k in sorted(self.order[lo:hi]) if items[k].end <= b]
+
+    def starting(self, a: int, b: int) -> list:
+        """[x for x in items if a <= x.start < b], same order."""
+        if self.scan:
+            return [x for x in self.items if a <= x.start < b]
+        lo, hi = bisect_left(self.starts, a), bisect_left(self.starts, b)
+        if self.order is None:
+            return self.items[lo:hi]
+        items = self.items
+        return [items[k] for k in sorted(self.order[lo:hi])]
+
+    def any_starting(self, a: int, b: int) -> bool:
+        """Whether an item starts in [a, b)."""
+        k = bisect_left(self.starts, a)
+        return k < len(self.starts) and self.starts[k] < b
+
