@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from alertdata.extract.events import DeathCounter
+from alertdata.extract.fatalities import DeathCounter
 from alertdata.extract.story import extractors, story_facts
 from alertdata.reference import load_reference
 
