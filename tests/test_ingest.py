@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from alertdata import config
-from alertdata.ingest import (Line, Reject, Source, clean, decode, discover, html_lines, ingest,
-                              markdown_lines, plain_lines, read_bytes)
+from alertdata.document import Line, Reject, clean, plain_lines
+from alertdata.ingest import Source, decode, discover, ingest, read_bytes
+from alertdata.markup import html_lines, markdown_lines
 
 
 def _source(name: str) -> Source:

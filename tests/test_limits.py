@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from alertdata import config
-from alertdata.ingest import Source, html_lines, ingest
+from alertdata.ingest import Source, ingest
+from alertdata.markup import html_lines
 from alertdata.pipeline import process
 from alertdata.records import Extracted, Rejected
 from alertdata.reference import load_reference
@@ -166,6 +167,6 @@ def test_html_nested_past_the_cap_is_rejected_before_parsing(unit):
 
 
 def test_real_pages_nest_far_below_the_cap():
-    from alertdata.ingest import nesting_depth
+    from alertdata.markup import nesting_depth
     for path in ALERTS.glob("*.htm*"):
         assert nesting_depth(path.read_text(encoding="utf-8", errors="replace"), 10**6) < 100, path.name

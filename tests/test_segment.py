@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from alertdata.ingest import Document, Reject, Source, ingest
+from alertdata.document import Document, Reject
+from alertdata.ingest import Source, ingest
 from alertdata.reference import load_reference
 from alertdata.segment import Segmented, check_complete, segment
 

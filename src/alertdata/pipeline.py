@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING
 
 from . import cache, workers
 from .cache import ExtractionCache, entry_key, generation
+from .document import Reject
 from .extract.story import actor_rows, extractors, event_rows, location_rows, statement_rows, story_facts
 from .fsutil import pause_point
-from .ingest import Reject, Source, discover, ingest, read_bytes, sha256
+from .ingest import Source, discover, ingest, read_bytes, sha256
 from .records import Extracted, Rejected, alert_id, doc_key, document_id, unpack
 from .reference import Reference, etl_dir, load_reference
 from .segment import Segmented, check_complete, check_limits, segment

@@ -16,7 +16,7 @@ from functools import cached_property
 from . import config
 from .extract.countries import country_index
 from .headers import Header, date_only, find_date, parse_byline, parse_header, parse_label
-from .ingest import Document, Line, Reject
+from .document import Document, Line, Reject
 from .reference import SECTION_KINDS, Reference, fold_heading
 
 _ENDS_SENTENCE = re.compile(r"[.!…]['\"”’)\]]*$|[\"”]$")
