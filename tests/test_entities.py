@@ -128,6 +128,20 @@ def test_name_after_a_comma_and_a_role_is_a_person(ex):
     assert actor_of(r, "Teodora Blanco").actor_type == "person"
 
 
+def test_a_name_with_a_particle_is_a_person_unless_it_is_a_place(ex):
+    r = found(ex, "Yusuf Karim al-Tahir blamed the governor. Gunmen later burned the market "
+                  "in Mocímboa da Praia.", title="Mozambique: unrest in the north")
+    assert actor_of(r, "Yusuf Karim al-Tahir").actor_type == "person"
+    assert actor_of(r, "Mocímboa da Praia") is None
+    assert place_of(r, "Mocímboa da Praia").country_iso3 == "MOZ"
+
+
+def test_a_title_takes_no_name_from_the_next_sentence(ex):
+    r = found(ex, "Crowds jeered the governor. Gunmen later opened fire on them.")
+    assert actor_of(r, "Gunmen") is None
+    assert not any(a.actor_type == "person" for a in r.actors.values())
+
+
 def test_a_name_never_spans_a_full_stop(ex):
     r = found(ex, "Fighting went on in Sana'a. Houthi Ansar leaders met on Friday.")
     assert all("." not in m.surface for m in r.actor_mentions)
@@ -158,6 +172,14 @@ def test_multi_country_region_from_etl_places(ex):
     r = found(ex, "Violence in the Sahel has displaced millions.")
     p = place_of(r, "Sahel")
     assert p.feature_type == "region" and p.country_iso3 is None
+
+
+def test_a_connector_hyphened_to_a_name_belongs_to_the_place(ex):
+    # "el-Mandeb" and "al-Mawasi" are single lower-case tokens, yet words of the name
+    r = found(ex, "Tankers turned back before the Bab al-Mandab. Families sheltered in al-Mawasi.")
+    assert place_of(r, "Bab al-Mandab").location_id == "bab-el-mandeb"
+    assert place_of(r, "al-Mawasi").location_id == "al-mawasi"
+    assert actor_of(r, "Bab al-Mandab") is None
 
 
 def test_common_words_are_not_places(ex):

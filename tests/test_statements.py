@@ -51,6 +51,13 @@ def test_direct_quote_after_a_colon_with_title_and_role(ex):
     assert s.quote.startswith("Our ships stayed in port.") and s.verb == "say"
 
 
+def test_a_known_body_after_an_article_is_not_a_new_person(ex):
+    (s,), found = said(ex, "The RSF, which the army accuses of looting, said that it had taken "
+                           "the airport.")
+    assert s.speaker_actor_id == "rapid-support-forces"
+    assert not any(a.actor_type == "person" for a in found.actors.values())
+
+
 def test_quote_before_its_attribution(ex):
     (s,), _ = said(ex, '"The road is closed," the Kenyan police said on Monday.')
     assert s.kind == "direct" and s.speaker == "the Kenyan police"

@@ -82,6 +82,7 @@ def _name_at(finder: ActorFinder, s: _Story, i: int) -> int:
             break
     return j
 
+
 def _country_before(finder: ActorFinder, s: _Story, i: int) -> str | None:
     """ISO3 of a demonym or "Country's" just before token i."""
     if i >= 1 and s.folded[i - 1] in finder.demonym_of:
@@ -89,6 +90,7 @@ def _country_before(finder: ActorFinder, s: _Story, i: int) -> str | None:
     if i >= 2 and s.texts[i - 1] == "'s":
         return finder._country(s.texts[i - 2])
     return None
+
 
 def _person(finder: ActorFinder, actors, name: str, iso3: str | None, body_kind: str | None) -> str:
     ident = f"person-{slug(name)}"
@@ -98,6 +100,7 @@ def _person(finder: ActorFinder, actors, name: str, iso3: str | None, body_kind:
             aff = finder._record(_Target("body", body_kind, iso3), actors)
         actors[ident] = Actor(ident, name, "person", iso3, aff)
     return ident
+
 
 def _titled(finder: ActorFinder, s: _Story, main_iso3) -> None:
     toks, folded, claimed, body = s.toks, s.folded, s.claimed, s.body
@@ -112,14 +115,15 @@ def _titled(finder: ActorFinder, s: _Story, main_iso3) -> None:
             j = i + n
             # "President of Kenya William Ruto" is rare; "Kenyan President William Ruto" is usual
             end = _name_at(finder, s, j)
-            if end == j or end - j > 4:
-                break
+            if end == j or end - j > 4 or body[toks[j - 1].end:toks[j].start] != " ":
+                break         # no name, or none right after the title ("the governor. Gunmen")
             iso3 = _country_before(finder, s, i) or main_iso3
             name = body[toks[j].start:toks[end - 1].end]
             ident = _person(finder, s.actors, name, iso3, body_kind)
             start = i if s.cap[i] else j
             s.claim(start, end, ident, "titled")
             break
+
 
 def _named(finder: ActorFinder, s: _Story, main_iso3) -> None:
     """People named without a title: "X Y said", "according to X Y",
@@ -143,7 +147,10 @@ def _named(finder: ActorFinder, s: _Story, main_iso3) -> None:
         before = " ".join(folded[max(0, i - 2):i])
         role = end + 1 < n and body[toks[end - 1].end:toks[end].start].strip() == "," and \
             folded[end] in _ROLE_ARTICLES and not cap[end + 1]
-        particle = any(t.casefold().split("-")[0] in NAME_PARTICLES for t in texts[i + 1:end])
+        # a particle makes a name ("Abdel Fattah al-Burhan"), unless the
+        # place finder read the whole of it as a place ("Mocímboa da Praia")
+        particle = any(t.casefold().split("-")[0] in NAME_PARTICLES for t in texts[i + 1:end]) \
+            and not _a_place(finder, toks[i].start, toks[end - 1].end)
         if after in REPORTING or before.endswith("according to") or role or particle or \
                 _unknown_name(finder, s, i, end):
             name = body[toks[i].start:toks[end - 1].end]
@@ -152,6 +159,12 @@ def _named(finder: ActorFinder, s: _Story, main_iso3) -> None:
                     or folded[k] in finder.heads for k in range(i, end)):
                 continue
             s.claim(i, end, _person(finder, s.actors, name, main_iso3, None), "person")
+
+
+def _a_place(finder: ActorFinder, start: int, end: int) -> bool:
+    """Whether a place mention covers [start, end)."""
+    return any(s <= start and end <= e for s, e in finder._places)
+
 
 def _unknown_name(finder: ActorFinder, s: _Story, i: int, end: int) -> bool:
     """Two or three capitalised words that are nothing else the story
@@ -174,6 +187,7 @@ def _unknown_name(finder: ActorFinder, s: _Story, i: int, end: int) -> bool:
                 t.split("-")[0].casefold() in NAME_PARTICLES:
             return False
     return not any(start < toks[end - 1].end and toks[i].start < e for start, e in finder._places)
+
 
 def _surnames(finder: ActorFinder, s: _Story) -> None:
     """A person's last name alone ("Maiga said") is that person."""
@@ -252,6 +266,7 @@ def _organisations(finder: ActorFinder, s: _Story, main_iso3) -> None:
             s.claim(i, j, ident, "organisation")
         resume = max(j, i + 1)
 
+
 def _acronyms(finder: ActorFinder, s: _Story) -> None:
     """"Name (ACR)": the acronym names the same actor from then on."""
     learnt = {}
@@ -266,6 +281,7 @@ def _acronyms(finder: ActorFinder, s: _Story) -> None:
     for i in s.caps:                        # an acronym starts with a capital
         if not claimed[i] and texts[i] in learnt:
             s.claim(i, i + 1, learnt[texts[i]], "acronym")
+
 
 def _fuzzy(finder: ActorFinder, s: _Story) -> None:
     """A capitalised word one or two edits from a dictionary alias of at
@@ -285,6 +301,7 @@ def _fuzzy(finder: ActorFinder, s: _Story) -> None:
             target = memo[k] = _fuzzy_target(finder, k)
         if target is not None:
             s.claim(i, i + 1, finder._record(target, s.actors), "fuzzy")
+
 
 def _fuzzy_target(finder: ActorFinder, k: str) -> _Target | None:
     """The dictionary alias nearest to folded word k, if close enough and

@@ -93,6 +93,7 @@ def _states(finder: ActorFinder, s: _Story, main_iso3) -> None:
             target = _Target("body", "government", iso3) if iso3 == main_iso3 else _Target("state", "", iso3)
             s.claim(i, j, finder._record(target, s.actors), "state")
 
+
 def _may_start_country(finder: ActorFinder, t: str, key: str) -> bool:
     """Whether a phrase starting with token text t (`fold`ed: key) may be
     a country name or a capital: only if t case-folded begins a name, or
@@ -104,6 +105,7 @@ def _may_start_country(finder: ActorFinder, t: str, key: str) -> bool:
     may = memo[t] = (len(t) == 3 and _THE_WORD.fullmatch(t) is not None) or \
         t.casefold() in finder._country_prefixes or key in finder._capital_prefixes
     return may
+
 
 def _may_name_country(finder: ActorFinder, s: _Story, i: int, the: bool) -> bool:
     """Whether a phrase of two or more tokens from token i on may be a

@@ -20,6 +20,9 @@ CONNECTORS = {"al", "el", "ad", "ash", "as", "an", "ar", "de", "du", "des", "la"
 
 # What may stand between two words of one name: a space or a hyphen.
 _NAME_GAPS = frozenset((" ", "-", "- ", " -"))
+# A word that is a connector joined by a hyphen to a capitalised word
+# ("el-Mandeb", "al-Fashir"): one token in lower case, yet a word of the name.
+_HYPHENED = re.compile(r"\b(?:" + "|".join(sorted(CONNECTORS, key=len, reverse=True)) + r")-[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,9 @@ class PlaceMention:
 
 
 def _capitalised(t: Token) -> bool:
-    return t.text[:1].isupper()
+    """A word that can begin or end a name: capitalised, or a connector
+    hyphened to a capitalised word (`_HYPHENED`)."""
+    return t.text[:1].isupper() or _HYPHENED.match(t.text) is not None
 
 
 _TEXT, _FIRST = attrgetter("text"), itemgetter(0)
@@ -53,7 +58,12 @@ def _runs(body: str, toks: tuple[Token, ...], taken: list[tuple[int, int]]) -> l
     last, prev = -2, None
     # the capitalised tokens (a token is never empty; a first letter in upper
     # case is no digit, so this is `capitalised and not isdigit()`), in C
-    for i in compress(range(len(toks)), map(str.isupper, map(_FIRST, map(_TEXT, toks)))):
+    starts = compress(range(len(toks)), map(str.isupper, map(_FIRST, map(_TEXT, toks))))
+    hyphened = [m.start() for m in _HYPHENED.finditer(body)]
+    if hyphened:                     # and the words like "el-Mandeb", in order
+        at = {t.start: i for i, t in enumerate(toks)}
+        starts = sorted({*starts, *(at[p] for p in hyphened if p in at)})
+    for i in starts:
         t = toks[i]
         if cur is not None:
             if i == last + 1:

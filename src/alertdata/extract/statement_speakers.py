@@ -192,7 +192,11 @@ class SpeakerReading:
             role = ARTICLE.sub("", role)
         actor_id = self._choose(inside, actors, a, b)
         if (actor_id is None or actors[actor_id].actor_type != "person") \
-                and NAME_LIKE.fullmatch(speaker_text) and speaker_text != text:
+                and NAME_LIKE.fullmatch(speaker_text) and speaker_text != text \
+                and not speaker_text.lower().startswith(DETERMINERS):
+            # a name set off by commas that the actor finder did not know
+            # ("Oleksandra Kovalchuk, a member of ..."); not "The CPC, which
+            # ...", a known body after an article
             actor_id = self._new_person(speaker_text, a + text.find(speaker_text), actors)
         if actor_id is None and low in PRONOUNS:
             self._by_pronoun = True
