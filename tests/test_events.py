@@ -50,6 +50,21 @@ def test_trigger_types(ex, sentence, etype):
     assert e.event_type == etype
 
 
+@pytest.mark.parametrize("sentence, etype, trigger", [
+    # a plural noun that is also a verb's -s form is no finite verb at the clause start
+    ("In May, riots in two jails killed 12 prisoners.", "ASSAULT", "killed"),
+    # nor a past participle before "by" without an auxiliary
+    ("Mediated by Norway, the accord was signed on 4 March.", "AGREE", "signed"),
+    # with one, the participle is the clause's verb
+    ("On 4 March, the talks were mediated by Norway.", "CONSULT", "mediated"),
+    # an -s form after a name is the verb
+    ("On 4 March, Russia attacks Kharkiv, the governor reported.", "ASSAULT", "attacks"),
+])
+def test_a_word_that_looks_like_a_verb_is_not_the_clause_verb(ex, sentence, etype, trigger):
+    (e,), _ = events(ex, sentence)
+    assert (e.event_type, e.trigger) == (etype, trigger)
+
+
 def test_subject_and_object_actors(ex):
     (e,), found = events(ex, "On 5 March, the Malian army attacked the Wagner Group near Gao.")
     assert (e.actor1_id, e.actor2_id) == ("military-mli", "wagner-group")

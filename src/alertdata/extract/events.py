@@ -30,7 +30,7 @@ from datetime import date
 from .actors import Actor, ActorMention
 from .dates import DateMention
 from .fatalities import DeathCounter
-from .lexicon import Hit, Lexicon, lower_case_twin, lowered_text, phrase_regex, phrase_twin
+from .lexicon import Hit, Lexicon, lower_case_twin, lowered_text, noun_forms, phrase_regex, phrase_twin
 from .places import PlaceMention
 from .quotes import Quote
 from .statements import Statement
@@ -48,6 +48,12 @@ CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|before|after|when|unt
 NOT_ONLY = re.compile(r"\bnot only\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
 BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+BY_AFTER = re.compile(r"\s+by\b")
+SUBJECT_PRONOUNS = {"it", "he", "she", "who", "which", "that"}
+# Words after which an -s form is a plural noun: prepositions and quantities.
+BEFORE_NOUNS = {"in", "at", "on", "from", "into", "during", "after", "before", "against", "despite",
+                "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several",
+                "many", "some", "both", "few", "more", "most", "dozens", "hundreds"}
 BETWEEN_AFTER = re.compile(r"[^.;]{0,40}?\bbetween\s")
 BETWEEN_REACH = 40 + len("between") + 1      # the longest text BETWEEN_AFTER matches
 OPENING = re.compile(r"\W*(?:(?:earlier|later|then|also|and|but|previously|meanwhile)\W+)*", re.I)
@@ -92,6 +98,12 @@ class EventFinder:
         for k, v in (reporting.get("irregular") or {}).items():
             irregular.setdefault(k, v)
         self.triggers = Lexicon(entries, irregular, plural)
+        # forms that are both a verb's -s form and a plural noun ("riots",
+        # "attacks"): see `_finite`
+        self._plural_nouns = frozenset(
+            form for base, pos, _ in entries if pos == "noun"
+            for form, kind in noun_forms(base.lower(), plural).items() if kind == "plural"
+            and self.triggers.forms.get(form, (None, "noun"))[1] == "verb")
         self.alleged = _cue_regex(cues["certainty"]["alleged"])
         self.planned = _cue_regex(cues["certainty"]["planned"])
         self._alleged_in: dict[tuple[int, int], bool] = {}   # per story, see _alleges
@@ -121,16 +133,6 @@ class EventFinder:
         tail = " ".join(words)
         return bool(negations.search(tail)) and not not_only.search(tail)
 
-    def _triggers(self, body: str, a: int, b: int, quotes: list[Quote]) -> list[Hit]:
-        out = []
-        for h in self._scan.find(a, b):
-            if any(q.start <= h.start < q.end for q in quotes):
-                continue
-            if self._negated(body, h, a):
-                continue
-            out.append(h)
-        return out
-
     def _quoted(self, pos: int) -> bool:
         """any(q.start <= pos < q.end for q in quotes) of the story, by
         bisection on the union of the quotations' spans."""
@@ -138,28 +140,38 @@ class EventFinder:
         return k >= 0 and pos < self._quote_ends[k]
 
     def _trigger(self, body: str, a: int, b: int) -> Hit | None:
-        """_best(body, _triggers(body, a, b, quotes)): the hits are judged
-        one by one, up to the first finite verb."""
+        """The clause's trigger: its first finite verb, else its first hit
+        (hits inside a quotation or just after a negation do not count)."""
         first = None
         for h in self._scan.find(a, b):
             if self._quoted(h.start) or self._negated(body, h, a):
                 continue
-            if h.pos == "verb" and h.form in FINITE:
-                before = body[max(0, h.start - 20):h.start].split()
-                if not (before and before[-1].lower() in ATTRIBUTIVE):
-                    return h
+            if h.pos == "verb" and h.form in FINITE and self._finite(body, h):
+                return h
             if first is None:
                 first = h
         return first
 
-    @staticmethod
-    def _best(body: str, hits: list[Hit]) -> Hit | None:
-        """The clause's trigger: its first finite verb, else its first word."""
-        def finite(h: Hit) -> bool:
-            before = body[max(0, h.start - 20):h.start].split()
-            return h.pos == "verb" and h.form in FINITE and \
-                not (before and before[-1].lower() in ATTRIBUTIVE)
-        return next((h for h in hits if finite(h)), hits[0] if hits else None)
+    def _finite(self, body: str, h: Hit) -> bool:
+        """Whether a past or -s form verb hit is the clause's verb, not a
+        word that only looks like one: a past form after an attributive word
+        ("for displaced people") or before "by" without an auxiliary (a
+        participle: "Mediated by Qatar, the truce was agreed"), or an -s form
+        after a preposition or a quantity ("in two jails"), or one that is also
+        a plural noun of the lexicon without a name or pronoun before it
+        ("riots in three prisons killed 79 inmates")."""
+        before = body[max(0, h.start - 20):h.start].split()
+        last = before[-1] if before else ""
+        if last.lower() in ATTRIBUTIVE:
+            return False
+        if h.form == "past":
+            return not (BY_AFTER.match(body, h.end) and not PASSIVE_BEFORE.search(
+                body[max(0, h.start - 25):h.start]))
+        if last.lower() in BEFORE_NOUNS or last[:1].isdigit():
+            return False                                 # "two jails", "in attacks"
+        if h.text.lower() in self._plural_nouns:
+            return last[:1].isupper() and last[-1:].isalpha() or last.lower() in SUBJECT_PRONOUNS
+        return True
 
     def _alleges(self, body: str, sentence: tuple[int, int]) -> bool:
         """Whether the sentence has an "allegedly" word; asked once per sentence
@@ -325,7 +337,7 @@ class EventFinder:
         trigger verb with an actor in the sentence."""
         if not mentions.any_starting(sent[0], sent[1]):
             return []                 # asked first: cheaper, and the answer is the same
-        # the first hit of _triggers(body, *sent, quotes) that is a past verb
+        # the first past verb hit outside quotations and negations
         trigger = next((h for h in self._scan.find(sent[0], sent[1])
                         if h.pos == "verb" and h.form == "past" and not self._quoted(h.start)
                         and not self._negated(body, h, sent[0])), None)
