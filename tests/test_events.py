@@ -44,6 +44,9 @@ def test_a_dated_clause_is_a_typed_event(ex):
     ("On 2 March, the Ghanaian president met the Togolese president in Lome.", "CONSULT"),
     ("On 2 March, the army warned that it would respond with force.", "THREATEN"),
     ("On 2 March, the president appointed a new prime minister.", "OTHER"),
+    ("On 2 March, the mining company evacuated its workers from Kidal.", "RETREAT"),
+    ("On 2 March, the US designated the militia a terrorist organisation.", "SANCTION"),
+    ("In March, the former rebels took up arms again.", "MOBILIZE"),
 ])
 def test_trigger_types(ex, sentence, etype):
     (e,), _ = events(ex, sentence)
