@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from alertdata.extract.place_scan import spellings
 from alertdata.extract.story import extractors, story_entities
 from alertdata.reference import load_reference
 
@@ -180,6 +181,15 @@ def test_a_connector_hyphened_to_a_name_belongs_to_the_place(ex):
     assert place_of(r, "Bab al-Mandab").location_id == "bab-el-mandeb"
     assert place_of(r, "al-Mawasi").location_id == "al-mawasi"
     assert actor_of(r, "Bab al-Mandab") is None
+
+
+def test_another_romanisation_of_an_arabic_name_is_looked_up(ex):
+    # GeoNames knows the port as "Hodeida" (and "Al Hudaydah"), not "Hodeidah"
+    r = found(ex, "Cargo ships reached Hodeidah on Monday.", title="Yemen: the Red Sea")
+    assert place_of(r, "Hodeidah").geonames_id == 79415
+    assert spellings("hodeidah") == ["hodeida"]
+    assert spellings("el geneina") == ["el geneinah", "al geneina", "al geneinah"]
+    assert spellings("ghana") == ["ghanah"] and spellings("somalia") == []
 
 
 def test_common_words_are_not_places(ex):

@@ -1,8 +1,9 @@
 """Scanning a text for where place names can be, before any lookup: the runs
 of capitalised words (with the connectors inside a name) that `PlaceFinder`
-looks up in the gazetteer, and patterns tried only at the offsets where they
-can match. Also `PlaceMention`, what the finder returns (here, below the
-modules that make mentions, so that they import it without a cycle).
+looks up in the gazetteer, other usual spellings of a name it lacks
+(`spellings`), and patterns tried only at the offsets where they can match.
+Also `PlaceMention`, what the finder returns (here, below the modules that
+make mentions, so that they import it without a cycle).
 """
 from __future__ import annotations
 
@@ -151,4 +152,24 @@ def _matches_at(pattern: re.Pattern, text: str, starts) -> list[re.Match]:
             if m is not None:
                 out.append(m)
                 done = m.end()
+    return out
+
+
+# What a key that `spellings` can respell ends or starts with.
+_RESPELT_ENDS, _RESPELT_STARTS = ("a", "ah"), ("al ", "el ")
+
+
+def spellings(key: str) -> list[str]:
+    """Other usual romanisations of a folded place name, for a name the
+    gazetteer lacks as written: Arabic names are written with or without
+    the final "h" of the feminine ending ("Hodeidah" and "Hodeida", "Jeddah"
+    and "Jedda") and with "al" or "el" for the article ("El Fasher", "al
+    Fasher")."""
+    out = []
+    if len(key) > 4 and key.endswith("ah"):
+        out.append(key[:-1])
+    elif len(key) > 3 and key.endswith("a") and key[-2] not in "aeiou ":
+        out.append(key + "h")
+    if key.startswith(("al ", "el ")):
+        out += [("el " if key[0] == "a" else "al ") + v[3:] for v in (key, *out)]
     return out

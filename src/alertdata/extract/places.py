@@ -34,7 +34,8 @@ from .countries import CountryIndex
 from .lexicon import trie_alternation
 from .place_choice import _choose
 from .place_passes import _adjectival, _qualify, _relocate, _unknown
-from .place_scan import CONNECTORS, PlaceMention, _matches_at, _runs
+from .place_scan import (_RESPELT_ENDS, _RESPELT_STARTS, CONNECTORS, PlaceMention, _matches_at, _runs,
+                         spellings)
 from .text import fold, is_acronym, words
 
 # Capitalised only because they open a sentence: never part of a place name.
@@ -274,6 +275,14 @@ class PlaceFinder:
                 if cue is not None:
                     cued.append((first, last, None, cue))
         hits = self.gaz.places_named(keys)
+        # a name written in another usual romanisation of the same sounds
+        # ("Hodeidah" for GeoNames' "Hodeida"), looked up when it names nothing
+        other = {v: key for key in keys
+                 if key not in hits and (key.endswith(_RESPELT_ENDS) or key.startswith(_RESPELT_STARTS))
+                 for v in spellings(key)}
+        if other:
+            for v, places in self.gaz.places_named(other).items():
+                hits.setdefault(other[v], places)
 
         # in each run, the longest name from its first word on, then from the
         # word after it (or after the first word, when none is a name)
