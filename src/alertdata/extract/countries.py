@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..config import LEAD_WEIGHT
 from ..reference import Reference
-from .lexicon import same_ignoring_case, trie_alternation
+from .phrases import same_ignoring_case, trie_alternation
 
 _THE = re.compile(r"^the\s+", re.I)
 # Characters a name can follow: the pattern's (?<![\w-]) in ASCII, any

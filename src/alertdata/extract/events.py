@@ -30,7 +30,8 @@ from datetime import date
 from .actors import Actor, ActorMention
 from .dates import DateMention
 from .fatalities import DeathCounter
-from .lexicon import Hit, Lexicon, lower_case_twin, lowered_text, noun_forms, phrase_regex, phrase_twin
+from .lexicon import Hit, Lexicon
+from .phrases import lower_case_twin, lowered_text, noun_forms, phrase_regex, phrase_twin
 from .places import PlaceMention
 from .quotes import Quote
 from .statements import Statement

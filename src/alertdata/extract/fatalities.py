@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import lowered_text, trie_alternation
+from .phrases import lowered_text, trie_alternation
 
 
 @dataclass(frozen=True)

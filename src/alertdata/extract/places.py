@@ -31,7 +31,7 @@ from itertools import product
 from ..config import MAX_NAME_WORDS
 from ..gazetteer import Gazetteer, Place
 from .countries import CountryIndex
-from .lexicon import trie_alternation
+from .phrases import trie_alternation
 from .place_choice import _choose
 from .place_passes import _adjectival, _qualify, _relocate, _unknown
 from .place_scan import (_RESPELT_ENDS, _RESPELT_STARTS, CONNECTORS, PlaceMention, _matches_at, _runs,

@@ -28,7 +28,8 @@ from datetime import date
 from .. import config
 from .actors import Actor, ActorMention
 from .dates import DateMention
-from .lexicon import Hit, Lexicon, phrase_regex
+from .lexicon import Hit, Lexicon
+from .phrases import phrase_regex
 from .quotes import Quote, find_quotes
 from .statement_clauses import NOT_STATING, ClauseReading
 from .statement_speakers import SpeakerReading, _Speaker
