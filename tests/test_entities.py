@@ -118,6 +118,22 @@ def test_a_country_that_acts_is_a_state_actor_but_a_place_is_not(ex):
     assert actor_of(r, "Burkina Faso") is None
 
 
+def test_a_capital_where_something_happens_or_inside_a_name_does_not_act(ex):
+    r = found(ex, "Ministers meeting in Brussels agreed on new sanctions. The OSCE Minsk Group "
+                  "met on Friday. Paris announced a new envoy.")
+    assert actor_of(r, "Brussels") is None and actor_of(r, "Minsk") is None
+    assert actor_of(r, "Paris").actor_id == "state-fra"
+
+
+def test_a_national_phrase_that_is_a_place_of_another_country_is_the_place(ex):
+    # Niger State is a state of Nigeria, not the government of Niger
+    r = found(ex, "Gunmen raided a school in Niger State.", title="Nigeria: schools under attack")
+    assert actor_of(r, "Niger State") is None
+    assert place_of(r, "Niger State").country_iso3 == "NGA"
+    r = found(ex, "The Niger government said it would respond.", title="Nigeria: schools under attack")
+    assert actor_of(r, "Niger government").actor_id == "government-ner"
+
+
 def test_unknown_organisation_is_typed_by_its_head_word(ex):
     r = found(ex, "The Lakeside Farmers Party called a strike in Mombasa, Kenya.")
     a = actor_of(r, "Lakeside Farmers Party")

@@ -36,6 +36,8 @@ ACTING = REPORTING | {
     "opened", "ordered", "continues", "continued", "began", "started", "stopped", "ended", "plans",
     "planned", "intends", "aims", "hopes", "fears", "considers", "considered", "views", "maintains"}
 BEFORE_ACTING = {"by", "with", "against"}
+# A country or capital after these is where something happens, not who acts.
+LOCATIVE_BEFORE = {"in", "at", "near", "inside", "outside", "within", "throughout"}
 _PAST_VERB = re.compile(r"[a-z]{3,}ed")
 _COMPOUND_ACTING = re.compile(r"-(backed|led|brokered|sponsored)\b")
 # `CountryIndex.lookup` drops a leading "the" and the white space after it
@@ -84,6 +86,9 @@ def _states(finder: ActorFinder, s: _Story, main_iso3) -> None:
             before = folded[i - 2] if i >= 2 else ""
         nxt = texts[j] if j < n else ""
         stop = toks[j - 1].end
+        if before in LOCATIVE_BEFORE or (nxt[:1].isupper() and body[stop:toks[j].start] == " "):
+            continue        # a place ("leaders meeting in Brussels agreed"), or part of
+            #                 a longer name ("the OSCE Minsk Group", "Niger State")
         acting = after in ACTING or before in BEFORE_ACTING or (
             _PAST_VERB.fullmatch(nxt) is not None and body[stop:toks[j].start] == " ") or (
             body[stop:stop + 1] == "-" and _COMPOUND_ACTING.match(body, stop)) or (

@@ -252,10 +252,11 @@ class ActorFinder:
             tokens = self._last = _Tokens(body, self)
         s = _Story(tokens)
         actors = s.actors
+        self._places = [(start, end) for start, end, _ in place_spans]
+        self._place_countries = {(start, end): iso3 for start, end, iso3 in place_spans}
 
         self._phrases(s)
 
-        self._places = [(start, end) for start, end, _ in place_spans]
 
         _titled(self, s, main_iso3)
         _organisations(self, s, main_iso3)
@@ -281,7 +282,12 @@ class ActorFinder:
         if s.tokens.phrases is None:
             s.tokens.phrases = self._find_phrases(s)
         actors = s.actors
+        toks, place_countries = s.toks, self._place_countries
         for i, j, target in s.tokens.phrases:
+            if target.kind != "actor" and place_countries:
+                where = place_countries.get((toks[i].start, toks[j - 1].end), target.iso3)
+                if where != target.iso3:
+                    continue      # a place of another country: "Niger State" (Nigeria)
             s.claim(i, j, self._record(target, actors), "dictionary" if target.kind == "actor" else "national")
 
     def _find_phrases(self, s: _Story) -> list[tuple[int, int, _Target]]:
