@@ -86,6 +86,14 @@ def test_location_falls_back_to_the_story_country(ex):
     assert e.location_id == found.country_place.location_id
 
 
+def test_a_country_after_a_locative_word_is_where_the_event_happened(ex):
+    (e, f), found = events(ex, "Senegal held elections. On 5 March, Senegal sent troops to Gambia, "
+                               "and on 7 March Senegal recalled its envoy.")
+    gambia = next(p.place.location_id for p in found.place_mentions if p.surface == "Gambia")
+    assert e.location_id == gambia
+    assert f.location_id == found.country_place.location_id      # a country that acts: not there
+
+
 def test_each_date_in_a_sentence_is_its_own_event(ex):
     found, _ = events(ex, "On 2 March, gunmen stormed a prison in Bamako and, the next day, "
                           "another in Kayes; the inmates were freed on 6 March.")

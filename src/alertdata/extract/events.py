@@ -50,6 +50,8 @@ NOT_ONLY = re.compile(r"\bnot only\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
 BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 BY_AFTER = re.compile(r"\s+by\b")
+# Words before a country that make it where an event happens, not who acts.
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|to|on|at|across|inside|throughout)\s+(?:the\s+)?$", re.I)
 SUBJECT_PRONOUNS = {"it", "he", "she", "who", "which", "that"}
 # Words after which an -s form is a plural noun: prepositions and quantities.
 BEFORE_NOUNS = {"in", "at", "on", "from", "into", "during", "after", "before", "against", "despite",
@@ -230,14 +232,19 @@ class EventFinder:
         return (actor1.actor_id if actor1 else None), (actor2.actor_id if actor2 else None)
 
     @staticmethod
-    def _place(a: int, b: int, places: SpanIndex, fallback: str | None) -> str | None:
-        """The first town, division or site the clause names; else the story's
-        country (a country named in a clause is mostly an actor: "France
-        withdrew"); else the first country named."""
+    def _place(body: str, a: int, b: int, places: SpanIndex, fallback: str | None) -> str | None:
+        """The first town, division or site the clause names; else a country
+        it names after a locative word ("coups in Guinea", "sent troops to
+        Kazakhstan"); else the story's country (a country named otherwise
+        is mostly an actor: "France withdrew"); else the first country named."""
         inside = places.within(a, b)
         specific = [p for p in inside if p.place.feature_type != "country"]
         if specific:
             return specific[0].place.location_id
+        where = next((p for p in inside if LOCATIVE_BEFORE.search(body, max(a, p.start - 12), p.start)),
+                     None)
+        if where is not None:
+            return where.place.location_id
         if fallback:
             return fallback
         return inside[0].place.location_id if inside else None
@@ -326,7 +333,7 @@ class EventFinder:
             date_text=d.text if d else None,
             event_type=trigger.label if trigger else "OTHER",
             actor1_id=actor1, actor2_id=actor2,
-            location_id=self._place(a, b, places, country_location),
+            location_id=self._place(body, a, b, places, country_location),
             fatalities=toll.best if toll else None, fatalities_low=toll.low if toll else None,
             fatalities_high=toll.high if toll else None,
             certainty=self._certainty(body, a, b, trigger, d, sent),
