@@ -94,6 +94,15 @@ def test_a_country_after_a_locative_word_is_where_the_event_happened(ex):
     assert f.location_id == found.country_place.location_id      # a country that acts: not there
 
 
+def test_the_capital_is_the_story_countrys_capital(ex):
+    found = story_facts("Sudan: the war reaches the cities",
+                        "On 16 April, army jets bombed depots in the capital. On 18 April, drones "
+                        "struck the capital of North Darfur.", ISSUE, ex)
+    first, second = found.events
+    assert first.location_id == found.capital_place.location_id and found.capital_place.name == "Khartoum"
+    assert second.location_id != found.capital_place.location_id     # another capital
+
+
 def test_each_date_in_a_sentence_is_its_own_event(ex):
     found, _ = events(ex, "On 2 March, gunmen stormed a prison in Bamako and, the next day, "
                           "another in Kayes; the inmates were freed on 6 March.")

@@ -247,6 +247,7 @@ class Gazetteer:
         self._countries = {r[4]: Place(*r[1:-1], bool(r[-1])) for r in rows}
         self._key_bits: bytes = self._con.execute("SELECT value FROM meta WHERE name = 'key_bits'").fetchone()[0]
         self._named: dict[str, tuple[Place, ...]] = {}     # key -> its places, () for none
+        self._capitals: dict[str, Place] | None = None      # read on first use
 
     def __reduce__(self):
         """Pickled as its file (the connection and answers are not kept)."""
@@ -313,6 +314,15 @@ class Gazetteer:
 
     def country(self, iso3: str) -> Place | None:
         return self._countries.get(iso3)
+
+    def capital(self, iso3: str) -> Place | None:
+        """The country's capital (its most populous place marked capital)."""
+        if self._capitals is None:
+            rows = self._con.execute(
+                "SELECT location_id, name, feature_type, iso3, admin1, lat, lon, geonames_id, population, "
+                "capital FROM places WHERE capital = 1 AND feature_type != 'country' ORDER BY population")
+            self._capitals = {r[3]: Place(*r[:-1], True) for r in rows}     # the largest last, kept
+        return self._capitals.get(iso3)
 
 
 @lru_cache(maxsize=4)

@@ -123,9 +123,9 @@ def extract_document(seg: Segmented, ref: Reference) -> Extracted:
         actors += actor_rows(found.actors)
         actor_mentions += [{"alert_id": aid, "actor_id": m.actor_id, "surface": m.surface,
                             "char_start": m.start, "char_end": m.end} for m in found.actor_mentions]
-        fallback = found.country_place
-        used = fallback is not None and any(e.location_id == fallback.location_id for e in found.events)
-        locations += location_rows(found.place_mentions, [fallback] if used else [])
+        fallbacks = [p for p in (found.country_place, found.capital_place)
+                     if p is not None and any(e.location_id == p.location_id for e in found.events)]
+        locations += location_rows(found.place_mentions, fallbacks)
         location_mentions += [{"alert_id": aid, "location_id": m.place.location_id, "surface": m.surface,
                                "char_start": m.start, "char_end": m.end} for m in found.place_mentions]
         alerts.append({

@@ -50,6 +50,9 @@ NOT_ONLY = re.compile(r"\bnot only\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
 BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 BY_AFTER = re.compile(r"\s+by\b")
+# The story country's capital, unnamed ("air strikes in the capital"; not "the
+# capital of Tigray", nor "the regional capital").
+THE_CAPITAL = re.compile(r"\b[Tt]he\s+(?:country's\s+|country’s\s+)?capital\b(?!\s+of\b)")
 # Words before a country that make it where an event happens, not who acts.
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|to|on|at|across|inside|throughout)\s+(?:the\s+)?$", re.I)
 SUBJECT_PRONOUNS = {"it", "he", "she", "who", "which", "that"}
@@ -232,10 +235,12 @@ class EventFinder:
         return (actor1.actor_id if actor1 else None), (actor2.actor_id if actor2 else None)
 
     @staticmethod
-    def _place(body: str, a: int, b: int, places: SpanIndex, fallback: str | None) -> str | None:
+    def _place(body: str, a: int, b: int, places: SpanIndex, fallback: str | None,
+               capital: str | None = None) -> str | None:
         """The first town, division or site the clause names; else a country
         it names after a locative word ("coups in Guinea", "sent troops to
-        Kazakhstan"); else the story's country (a country named otherwise
+        Kazakhstan"); else the story country's capital if the clause says
+        "the capital"; else the story's country (a country named otherwise
         is mostly an actor: "France withdrew"); else the first country named."""
         inside = places.within(a, b)
         specific = [p for p in inside if p.place.feature_type != "country"]
@@ -245,6 +250,8 @@ class EventFinder:
                      None)
         if where is not None:
             return where.place.location_id
+        if capital and THE_CAPITAL.search(body, a, b):
+            return capital
         if fallback:
             return fallback
         return inside[0].place.location_id if inside else None
@@ -254,13 +261,14 @@ class EventFinder:
     def find(self, body: str, sentences: list[tuple[int, int]], dates: list[DateMention],
              quotes: list[Quote], mentions: list[ActorMention], actors: dict[str, Actor],
              places: list[PlaceMention], country_location: str | None,
-             statements: list[Statement] = ()) -> list[Event]:
+             statements: list[Statement] = (), capital_location: str | None = None) -> list[Event]:
         events: list[Event] = []
         doubles = [(q.start, q.end) for q in quotes if q.double]
         usable = outside([d for d in dates if d.value is not None and d.cue not in NOT_EVENT_CUES],
                          doubles, lambda d: (d.start, d.start + 1))      # not inside a quotation
         starts = [d.start for d in usable]
         self._alleged_in = {}
+        self._capital = capital_location
         # the cue regexes and the text they read: their case-sensitive twins
         # on the story in lower case where that is exact (see lower_case_twin)
         self._cues, self._cue_text = (self.alleged, self.planned, self.negations, NOT_ONLY), body
@@ -333,7 +341,7 @@ class EventFinder:
             date_text=d.text if d else None,
             event_type=trigger.label if trigger else "OTHER",
             actor1_id=actor1, actor2_id=actor2,
-            location_id=self._place(body, a, b, places, country_location),
+            location_id=self._place(body, a, b, places, country_location, self._capital),
             fatalities=toll.best if toll else None, fatalities_low=toll.low if toll else None,
             fatalities_high=toll.high if toll else None,
             certainty=self._certainty(body, a, b, trigger, d, sent),

@@ -42,6 +42,7 @@ class StoryEntities:
     statements: list[Statement] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     country_place: Place | None = None      # the main country, where events fall back to
+    capital_place: Place | None = None      # its capital, for events "in the capital"
     warnings: list[str] = field(default_factory=list)
 
 
@@ -192,6 +193,7 @@ def story_facts(title: str | None, body: str, published_on: date | None,
     found.actors.update(speakers)
     found.actor_mentions = sorted(found.actor_mentions + spoken, key=lambda m: (m.start, m.end))
     found.country_place = ex.gazetteer.country(found.main_iso3) if found.main_iso3 else None
+    found.capital_place = ex.gazetteer.capital(found.main_iso3) if found.main_iso3 else None
     quotes = find_quotes(body)
     found.warnings = [f"a quotation of {q.end - q.start:,} characters at offset {q.open} is longer than "
                       f"{config.MAX_QUOTE_CHARS:,}: taken for a quote mark left open, not a statement"
@@ -199,7 +201,8 @@ def story_facts(title: str | None, body: str, published_on: date | None,
     found.events = ex.events.find(body, found.sentences, found.dates, quotes,
                                   found.actor_mentions, found.actors, found.place_mentions,
                                   found.country_place.location_id if found.country_place else None,
-                                  found.statements)
+                                  found.statements,
+                                  found.capital_place.location_id if found.capital_place else None)
     return found
 
 
