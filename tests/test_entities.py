@@ -43,6 +43,13 @@ def test_dictionary_names_and_acronyms_resolve_to_one_actor(ex):
     assert a.actor_type == "militant_group"
 
 
+def test_a_name_written_with_a_lower_case_article_is_found(ex):
+    # "al-Shabaab" and "al-Qaeda", as running text writes them
+    r = found(ex, "The raid was claimed by al-Shabaab, an affiliate of al-Qaeda.")
+    assert actor_of(r, "al-Shabaab").actor_id == "al-shabaab"
+    assert actor_of(r, "al-Qaeda").actor_id == "al-qaeda"
+
+
 def test_acronym_in_lower_case_is_not_the_acronym(ex):
     r = found(ex, "The delegates said it was up to us to decide, and the talks went on.")
     assert actor_of(r, "us") is None

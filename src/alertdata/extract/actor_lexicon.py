@@ -130,8 +130,8 @@ class Lexicon:
         rule, obey it."""
         if case == "any":
             return True
-        if case == "cap":
-            return any(t.text[:1].isupper() for t in toks[i:i + n])
+        if case == "cap":        # a capital anywhere in a word: "al-Shabaab" is a name
+            return any(t.text[:1].isupper() or any(map(str.isupper, t.text)) for t in toks[i:i + n])
         return " ".join(t.text for t in toks[i:i + n]).replace(".", "") == case.replace(".", "")
 
 
