@@ -80,6 +80,12 @@ def test_passive_agent_is_actor1(ex):
     assert e.actor1_id == "islamic-state"
 
 
+def test_an_agent_named_later_in_the_clause_is_actor1(ex):
+    (e,), _ = events(ex, "On 4 March, a blast at a market in Kismayo killed nine people, in an "
+                         "attack later claimed by al-Shabaab.")
+    assert e.actor1_id == "al-shabaab"
+
+
 def test_location_falls_back_to_the_story_country(ex):
     (e,), found = events(ex, "Senegal held elections. On 5 March, the Senegalese army arrested "
                              "two opposition leaders.")

@@ -49,6 +49,9 @@ CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|before|after|when|unt
 NOT_ONLY = re.compile(r"\bnot only\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
 BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+# What names the one who did it, wherever it stands in the clause.
+AGENT_BEFORE = re.compile(r"\b(?:carried\s+out|conducted|launched|claimed|perpetrated|committed|"
+                          r"staged|mounted|ordered|fired)\s+(?:\w+ly\s+)?by\s+(?:the\s+)?$")
 BY_AFTER = re.compile(r"\s+by\b")
 # The story country's capital, unnamed ("air strikes in the capital"; not "the
 # capital of Tigray", nor "the regional capital").
@@ -222,6 +225,11 @@ class EventFinder:
         if not before and trigger is not None:
             # a slice as before (\b at its start), cut to what the regex can reach
             between = BETWEEN_AFTER.match(body[trigger.end:min(b, trigger.end + BETWEEN_REACH)])
+        if agent is None and not before and not (between and len(after) >= 2):
+            # no subject: an agent named later in the clause ("killed 25 people
+            # ..., in an attack allegedly carried out by Ukraine's armed forces")
+            agent = next((m for m in after if AGENT_BEFORE.search(body, max(a, m.start - 40), m.start)),
+                         None)
         if agent is not None:
             actor1 = agent
         elif before:
