@@ -132,6 +132,11 @@ def test_a_capital_where_something_happens_or_inside_a_name_does_not_act(ex):
     assert actor_of(r, "Paris").actor_id == "state-fra"
 
 
+def test_a_country_written_with_the_acts_after_by(ex):
+    r = found(ex, "The truce was brokered by the US.", title="Sudan: a truce")
+    assert actor_of(r, "US").actor_id == "state-usa"
+
+
 def test_a_national_phrase_that_is_a_place_of_another_country_is_the_place(ex):
     # Niger State is a state of Nigeria, not the government of Niger
     r = found(ex, "Gunmen raided a school in Niger State.", title="Nigeria: schools under attack")

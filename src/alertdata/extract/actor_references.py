@@ -82,7 +82,7 @@ def _states(finder: ActorFinder, s: _Story, main_iso3) -> None:
         resume = j
         after = folded[j] if j < n else ""
         before = folded[i - 1] if i else ""
-        if i >= 1 and texts[i - 1].casefold() == "the" and folded[i] not in ("us", "uae", "uk"):
+        if i >= 1 and texts[i - 1].casefold() == "the":         # "brokered by the US"
             before = folded[i - 2] if i >= 2 else ""
         nxt = texts[j] if j < n else ""
         stop = toks[j - 1].end
