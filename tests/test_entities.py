@@ -137,6 +137,13 @@ def test_a_country_written_with_the_acts_after_by(ex):
     assert actor_of(r, "US").actor_id == "state-usa"
 
 
+def test_a_country_acts_after_a_relative_clause(ex):
+    r = found(ex, "Canada, which has 300 trainers in the country, has suspended its aid. Fighting "
+                  "spread to Chad, which borders Sudan, and to Libya.", title="Niger: after the coup")
+    assert actor_of(r, "Canada").actor_id == "state-can"
+    assert actor_of(r, "Chad") is None
+
+
 def test_a_national_phrase_that_is_a_place_of_another_country_is_the_place(ex):
     # Niger State is a state of Nigeria, not the government of Niger
     r = found(ex, "Gunmen raided a school in Niger State.", title="Nigeria: schools under attack")

@@ -40,6 +40,8 @@ BEFORE_ACTING = {"by", "with", "against"}
 LOCATIVE_BEFORE = {"in", "at", "near", "inside", "outside", "within", "throughout"}
 _PAST_VERB = re.compile(r"[a-z]{3,}ed")
 _COMPOUND_ACTING = re.compile(r"-(backed|led|brokered|sponsored)\b")
+# A relative clause after a name, and the word after it: the name's verb.
+_RELATIVE_THEN = re.compile(r",\s+(?:which|who)\b[^.;!?]{0,200}?,\s+([a-z]+)\b")
 # `CountryIndex.lookup` drops a leading "the" and the white space after it
 # (in any case) from a name: only a token that is such a "the" can lose it.
 _THE_WORD = re.compile(r"the", re.I)
@@ -94,6 +96,10 @@ def _states(finder: ActorFinder, s: _Story, main_iso3) -> None:
             body[stop:stop + 1] == "-" and _COMPOUND_ACTING.match(body, stop)) or (
             after == "and" and j + 1 < n and finder._country(texts[j + 1])
             and j + 2 < n and folded[j + 2] in ACTING)
+        if not acting and body[stop:stop + 1] == ",":
+            # "The US, which has 1,100 troops there, has suspended aid"
+            rel = _RELATIVE_THEN.match(body, stop)
+            acting = rel is not None and (rel.group(1) in ACTING or _PAST_VERB.fullmatch(rel.group(1)) is not None)
         if acting:
             target = _Target("body", "government", iso3) if iso3 == main_iso3 else _Target("state", "", iso3)
             s.claim(i, j, finder._record(target, s.actors), "state")
