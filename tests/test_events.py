@@ -47,6 +47,7 @@ def test_a_dated_clause_is_a_typed_event(ex):
     ("On 2 March, the mining company evacuated its workers from Kidal.", "RETREAT"),
     ("On 2 March, the US designated the militia a terrorist organisation.", "SANCTION"),
     ("In March, the former rebels took up arms again.", "MOBILIZE"),
+    ("On 2 March, the militia fired rockets and drones at an airbase near Erbil.", "ASSAULT"),
 ])
 def test_trigger_types(ex, sentence, etype):
     (e,), _ = events(ex, sentence)
@@ -62,6 +63,8 @@ def test_trigger_types(ex, sentence, etype):
     ("On 4 March, the talks were mediated by Norway.", "CONSULT", "mediated"),
     # an -s form after a name is the verb
     ("On 4 March, Russia attacks Kharkiv, the governor reported.", "ASSAULT", "attacks"),
+    # a past form before a noun of the lexicon describes it
+    ("On 4 March, the gangs mounted coordinated raids on three towns.", "COERCE", "raids"),
 ])
 def test_a_word_that_looks_like_a_verb_is_not_the_clause_verb(ex, sentence, etype, trigger):
     (e,), _ = events(ex, sentence)

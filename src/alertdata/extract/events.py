@@ -150,11 +150,16 @@ class EventFinder:
 
     def _trigger(self, body: str, a: int, b: int) -> Hit | None:
         """The clause's trigger: its first finite verb, else its first hit
-        (hits inside a quotation or just after a negation do not count)."""
+        (hits inside a quotation or just after a negation do not count, nor a
+        past form right before a noun of the lexicon, which it describes)."""
         first = None
-        for h in self._scan.find(a, b):
+        hits = self._scan.find(a, b)
+        for k, h in enumerate(hits):
             if self._quoted(h.start) or self._negated(body, h, a):
                 continue
+            if h.form == "past" and k + 1 < len(hits) and body[h.end:hits[k + 1].start] == " " \
+                    and (hits[k + 1].pos == "noun" or hits[k + 1].text.lower() in self._plural_nouns):
+                continue          # a participle before its noun: "launched coordinated attacks"
             if h.pos == "verb" and h.form in FINITE and self._finite(body, h):
                 return h
             if first is None:
