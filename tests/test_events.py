@@ -48,6 +48,10 @@ def test_a_dated_clause_is_a_typed_event(ex):
     ("On 2 March, the US designated the militia a terrorist organisation.", "SANCTION"),
     ("In March, the former rebels took up arms again.", "MOBILIZE"),
     ("On 2 March, the militia fired rockets and drones at an airbase near Erbil.", "ASSAULT"),
+    ("On 2 March, the rebels took Goma.", "ASSAULT"),
+    ("On 2 March, jihadists took the small market town of Boni.", "ASSAULT"),
+    ("On 2 March, the new president took office.", "OTHER"),
+    ("On 2 March, the ceremony took place in Lome.", "OTHER"),
 ])
 def test_trigger_types(ex, sentence, etype):
     (e,), _ = events(ex, sentence)

@@ -56,6 +56,10 @@ BY_AFTER = re.compile(r"\s+by\b")
 # The story country's capital, unnamed ("air strikes in the capital"; not "the
 # capital of Tigray", nor "the regional capital").
 THE_CAPITAL = re.compile(r"\b[Tt]he\s+(?:country's\s+|country’s\s+)?capital\b(?!\s+of\b)")
+# "took" and what it took: a place named next (checked by the caller), or a
+# settlement or site named by its kind ("the border trade town of").
+TOOK = re.compile(r"\b(took|taken)\s+(?:control\s+of\s+)?(?:(?:the\s+)?(?:[\w’'-]+\s+){0,3}?"
+                  r"(town|city|village|port|capital|base|airport|airbase|border\s+crossing)\b)?")
 # Words before a country that make it where an event happens, not who acts.
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|to|on|at|across|inside|throughout)\s+(?:the\s+)?$", re.I)
 SUBJECT_PRONOUNS = {"it", "he", "she", "who", "which", "that"}
@@ -165,6 +169,17 @@ class EventFinder:
             if first is None:
                 first = h
         return first
+
+    @staticmethod
+    def _taken(body: str, a: int, b: int, places: SpanIndex) -> Hit | None:
+        """'took' a town or a place the story names ("the Houthis took Sanaa",
+        "fighters took the border town of X"): a capture, an ASSAULT, in a
+        clause with no trigger of its own. ("Take" alone is no trigger:
+        "took part", "took office", "took place".)"""
+        for m in TOOK.finditer(body, a, b):
+            if m.group(2) or places.any_starting(m.end(1) + 1, m.end(1) + 6):
+                return Hit(m.start(1), m.end(1), m.group(1), "take", "verb", "ASSAULT", "past")
+        return None
 
     def _finite(self, body: str, h: Hit) -> bool:
         """Whether a past or -s form verb hit is the clause's verb, not a
@@ -306,7 +321,7 @@ class EventFinder:
             bounds = self._regions(body, sent, here)
             for k, d in enumerate(here):
                 a, b = bounds[k]
-                trigger = self._trigger(body, a, b) or previous
+                trigger = self._trigger(body, a, b) or self._taken(body, a, b, places) or previous
                 previous = trigger
                 events.append(self._event(body, sent, a, b, d, trigger, mentions, actors, places,
                                           country_location))
