@@ -29,6 +29,7 @@ from datetime import date
 
 from .actors import Actor, ActorMention
 from .dates import DateMention
+from .event_clauses import clause_regions, drop_range_ends
 from .fatalities import DeathCounter
 from .lexicon import Hit, Lexicon
 from .phrases import lower_case_twin, lowered_text, noun_forms, phrase_regex, phrase_twin
@@ -43,15 +44,13 @@ FINITE = {"past", "s"}
 # Words after which a past form modifies a noun ("for displaced people").
 ATTRIBUTIVE = {"the", "a", "an", "for", "of", "with", "its", "their", "his", "her", "newly",
                "recently", "internally", "already"}
-# Where a clause starts within a sentence: a date's event lies after it.
-CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|before|after|when|until)\b|"
-                          r"\s+(?:and|but)\s+(?=(?:they|he|she|it|the|its|their)\b)")
 NOT_ONLY = re.compile(r"\bnot only\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
 BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 # What names the one who did it, wherever it stands in the clause.
 AGENT_BEFORE = re.compile(r"\b(?:carried\s+out|conducted|launched|claimed|perpetrated|committed|"
                           r"staged|mounted|ordered|fired)\s+(?:\w+ly\s+)?by\s+(?:the\s+)?$")
+# After a past form: a participle ("Mediated by Qatar, ..."), unless an auxiliary is before it.
 BY_AFTER = re.compile(r"\s+by\b")
 # The story country's capital, unnamed ("air strikes in the capital"; not "the
 # capital of Tigray", nor "the regional capital").
@@ -62,6 +61,7 @@ TOOK = re.compile(r"\b(took|taken)\s+(?:control\s+of\s+)?(?:(?:the\s+)?(?:[\w’
                   r"(town|city|village|port|capital|base|airport|airbase|border\s+crossing)\b)?")
 # Words before a country that make it where an event happens, not who acts.
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|to|on|at|across|inside|throughout)\s+(?:the\s+)?$", re.I)
+# Subjects before which an -s form that is also a plural noun is a verb ("it attacks").
 SUBJECT_PRONOUNS = {"it", "he", "she", "who", "which", "that"}
 # Words after which an -s form is a plural noun: prepositions and quantities.
 BEFORE_NOUNS = {"in", "at", "on", "from", "into", "during", "after", "before", "against", "despite",
@@ -69,7 +69,6 @@ BEFORE_NOUNS = {"in", "at", "on", "from", "into", "during", "after", "before", "
                 "many", "some", "both", "few", "more", "most", "dozens", "hundreds"}
 BETWEEN_AFTER = re.compile(r"[^.;]{0,40}?\bbetween\s")
 BETWEEN_REACH = 40 + len("between") + 1      # the longest text BETWEEN_AFTER matches
-OPENING = re.compile(r"\W*(?:(?:earlier|later|then|also|and|but|previously|meanwhile)\W+)*", re.I)
 
 
 @dataclass(frozen=True)
@@ -312,13 +311,13 @@ class EventFinder:
         self._quote_starts, self._quote_ends = span_union((q.start, q.end) for q in quotes)
         for sent in sentences:
             here = usable[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
-            here = self._drop_range_ends(body, here)
+            here = drop_range_ends(body, here)
             if not here:
                 events += self._undated(body, sent, quotes, mentions, actors, places,
                                         country_location)
                 continue
             previous: Hit | None = None
-            bounds = self._regions(body, sent, here)
+            bounds = clause_regions(body, sent, here)
             for k, d in enumerate(here):
                 a, b = bounds[k]
                 trigger = self._trigger(body, a, b) or self._taken(body, a, b, places) or previous
@@ -326,35 +325,6 @@ class EventFinder:
                 events.append(self._event(body, sent, a, b, d, trigger, mentions, actors, places,
                                           country_location))
         return self._dedupe(events)
-
-    @staticmethod
-    def _regions(body: str, sent: tuple[int, int], dates: list[DateMention]) -> list[tuple[int, int]]:
-        """The clause each date governs. A sentence that opens with its date
-        ("On 3 May, X did Y") dates what follows each date; one that ends
-        with it ("X did Y on 3 May") what precedes it. A clause break
-        (";", ", and", ", when") between two dates separates their clauses."""
-        opening = OPENING.fullmatch(body[sent[0]:dates[0].start]) is not None
-        cuts = []
-        for k in range(1, len(dates)):
-            lo, hi = dates[k - 1].end, dates[k].start
-            breaks = list(CLAUSE_BREAK.finditer(body, lo, hi))
-            if breaks:
-                cuts.append(breaks[-1].start() if opening else breaks[0].start())
-            else:
-                cuts.append(hi if opening else lo)
-        edges = [sent[0], *cuts, sent[1]]
-        return [(edges[k], edges[k + 1]) for k in range(len(dates))]
-
-    @staticmethod
-    def _drop_range_ends(body: str, dates: list[DateMention]) -> list[DateMention]:
-        """"between 28 April and 1 May": the range is dated by its start."""
-        out = []
-        for d in dates:
-            if out and out[-1].cue in ("between", "from") and \
-                    body[out[-1].end:d.start].strip().lower() in ("and", "to", "-", "–", "until"):
-                continue
-            out.append(d)
-        return out
 
     def _event(self, body, sent, a, b, d: DateMention | None, trigger: Hit | None, mentions,
                actors, places, country_location) -> Event:
