@@ -52,6 +52,9 @@ def test_a_dated_clause_is_a_typed_event(ex):
     ("On 2 March, jihadists took the small market town of Boni.", "ASSAULT"),
     ("On 2 March, the new president took office.", "OTHER"),
     ("On 2 March, the ceremony took place in Lome.", "OTHER"),
+    ("On 2 March, the prime minister agreed to resign.", "CONCEDE"),
+    ("On 2 March, the two sides agreed to a truce.", "AGREE"),
+    ("On 2 March, Chad said it would put on hold its troop deployment.", "SANCTION"),
 ])
 def test_trigger_types(ex, sentence, etype):
     (e,), _ = events(ex, sentence)

@@ -164,6 +164,9 @@ class EventFinder:
                     and (hits[k + 1].pos == "noun" or hits[k + 1].text.lower() in self._plural_nouns):
                 continue          # a participle before its noun: "launched coordinated attacks"
             if h.pos == "verb" and h.form in FINITE and self._finite(body, h):
+                if h.base == "agree to" and k + 1 < len(hits) and hits[k + 1].pos == "verb" \
+                        and hits[k + 1].form == "base" and body[h.end:hits[k + 1].start] == " ":
+                    return hits[k + 1]    # what was agreed: "Damiba agreed to resign" concedes
                 return h
             if first is None:
                 first = h
