@@ -70,6 +70,8 @@ def test_trigger_types(ex, sentence, etype):
     ("On 4 March, the talks were mediated by Norway.", "CONSULT", "mediated"),
     # an -s form after a name is the verb
     ("On 4 March, Russia attacks Kharkiv, the governor reported.", "ASSAULT", "attacks"),
+    # nor one after a preposition and a noun: "on police stations"
+    ("On 4 March, raids on police stations in the north killed 12 officers.", "ASSAULT", "killed"),
     # a past form before a noun of the lexicon describes it
     ("On 4 March, the gangs mounted coordinated raids on three towns.", "COERCE", "raids"),
 ])

@@ -198,8 +198,9 @@ class EventFinder:
         if h.form == "past":
             return not (BY_AFTER.match(body, h.end) and not PASSIVE_BEFORE.search(
                 body[max(0, h.start - 25):h.start]))
-        if last.lower() in BEFORE_NOUNS or last[:1].isdigit():
-            return False                                 # "two jails", "in attacks"
+        if last.lower() in BEFORE_NOUNS or last[:1].isdigit() or \
+                len(before) >= 2 and before[-2].lower() in BEFORE_NOUNS and last.islower():
+            return False                 # "two jails", "in attacks", "on police stations"
         if h.text.lower() in self._plural_nouns:
             return last[:1].isupper() and last[-1:].isalpha() or last.lower() in SUBJECT_PRONOUNS
         return True
